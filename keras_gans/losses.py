@@ -1,0 +1,443 @@
+"""Adversarial loss pairs and penalties, as pure `keras.ops` functions.
+
+Every loss family has one generator loss and one discriminator loss with one
+signature each (TF-GAN style):
+
+    <family>_generator_loss(fake_logits) -> scalar
+    <family>_discriminator_loss(real_logits, fake_logits) -> scalar
+
+Logits may have any shape: `(B, 1)` for an image-level discriminator or
+`(B, H, W, 1)` for a PatchGAN map. Each loss is the mean over all elements,
+computed in float32 even when the logits are float16 or bfloat16, so mixed
+precision stays stable. Every loss is a quantity to *minimise*.
+
+`LOSSES` maps a family name to its `(generator_loss, discriminator_loss)` pair
+and `get(name)` looks one up. Penalties (`gradient_penalty`, `r1_penalty`,
+`drift_penalty`) are separate named functions: callers add them to the
+discriminator loss with their own weights.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+
+def _f32(x):
+    """Any tensor-like -> a float32 tensor (losses are computed in float32)."""
+    return ops.cast(ops.convert_to_tensor(x), "float32")
+
+
+# --------------------------------------------------------------------- minimax
+# Goodfellow et al. 2014, "Generative Adversarial Nets", eq. 1:
+#   min_G max_D  E[log D(x)] + E[log(1 - D(G(z)))],  D(.) = sigmoid(logits).
+# Both losses use softplus for stability: -log(sigmoid(l)) = softplus(-l) and
+# -log(1 - sigmoid(l)) = softplus(l).
+
+
+def minimax_generator_loss(fake_logits):
+    """Saturating minimax generator loss `mean(log(1 - D(G(z))))`.
+
+    Goodfellow et al. 2014, eq. 1. Its gradient vanishes when D confidently
+    rejects the fakes, which is why `non_saturating_generator_loss` is the
+    usual choice in practice.
+
+    Args:
+        fake_logits: tensor. Discriminator logits on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> float(minimax_generator_loss(keras.ops.zeros((2, 1))))  # log(1/2)
+    -0.6931...
+    """
+    fake_logits = _f32(fake_logits)
+    return -ops.mean(ops.softplus(fake_logits))  # log(1 - sigmoid(D(G(z))))
+
+
+def minimax_discriminator_loss(real_logits, fake_logits):
+    """Minimax discriminator loss `-mean(log D(x)) - mean(log(1 - D(G(z))))`.
+
+    Goodfellow et al. 2014, eq. 1: the binary cross-entropy of real samples
+    labelled 1 and generated samples labelled 0.
+
+    Args:
+        real_logits: tensor. Discriminator logits on real samples.
+        fake_logits: tensor. Discriminator logits on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> z = keras.ops.zeros((2, 1))
+    >>> float(minimax_discriminator_loss(z, z))  # 2 log 2
+    1.3862...
+    """
+    real_logits, fake_logits = _f32(real_logits), _f32(fake_logits)
+    real_loss = ops.mean(ops.softplus(-real_logits))  # -log(sigmoid(D(x)))
+    fake_loss = ops.mean(ops.softplus(fake_logits))  # -log(1 - sigmoid(D(G(z))))
+    return real_loss + fake_loss
+
+
+# -------------------------------------------------------------- non-saturating
+# Goodfellow et al. 2014, section 3: instead of minimising log(1 - D(G(z))),
+# G maximises log D(G(z)), which gives strong gradients early in training.
+# The discriminator loss is the minimax one.
+
+
+def non_saturating_generator_loss(fake_logits):
+    """Non-saturating generator loss `-mean(log D(G(z)))`.
+
+    Goodfellow et al. 2014, section 3.
+
+    Args:
+        fake_logits: tensor. Discriminator logits on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> float(non_saturating_generator_loss(keras.ops.zeros((2, 1))))  # log 2
+    0.6931...
+    """
+    fake_logits = _f32(fake_logits)
+    return ops.mean(ops.softplus(-fake_logits))  # -log(sigmoid(D(G(z))))
+
+
+def non_saturating_discriminator_loss(real_logits, fake_logits):
+    """Non-saturating discriminator loss: the minimax one (Goodfellow et al. 2014).
+
+    Args:
+        real_logits: tensor. Discriminator logits on real samples.
+        fake_logits: tensor. Discriminator logits on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> z = keras.ops.zeros((2, 1))
+    >>> float(non_saturating_discriminator_loss(z, z))  # 2 log 2
+    1.3862...
+    """
+    return minimax_discriminator_loss(real_logits, fake_logits)
+
+
+# --------------------------------------------------------------- least squares
+# Mao et al. 2017, "Least Squares Generative Adversarial Networks", eq. 2 with
+# the 0-1 coding a = 0 (fake label), b = 1 (real label), c = 1 (the value G
+# wants D to believe):
+#   min_D 1/2 E[(D(x) - b)^2] + 1/2 E[(D(G(z)) - a)^2]
+#   min_G 1/2 E[(D(G(z)) - c)^2]
+# D(.) is the raw output here, no sigmoid.
+
+
+def least_squares_generator_loss(fake_logits):
+    """LSGAN generator loss `0.5 * mean((D(G(z)) - 1)^2)`.
+
+    Mao et al. 2017, eq. 2 with c = 1.
+
+    Args:
+        fake_logits: tensor. Discriminator outputs on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> float(least_squares_generator_loss(keras.ops.zeros((2, 1))))
+    0.5
+    """
+    fake_logits = _f32(fake_logits)
+    return 0.5 * ops.mean(ops.square(fake_logits - 1.0))  # 1/2 (D(G(z)) - c)^2
+
+
+def least_squares_discriminator_loss(real_logits, fake_logits):
+    """LSGAN discriminator loss `0.5 * mean((D(x) - 1)^2) + 0.5 * mean(D(G(z))^2)`.
+
+    Mao et al. 2017, eq. 2 with a = 0, b = 1.
+
+    Args:
+        real_logits: tensor. Discriminator outputs on real samples.
+        fake_logits: tensor. Discriminator outputs on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> z = keras.ops.zeros((2, 1))
+    >>> float(least_squares_discriminator_loss(z, z))
+    0.5
+    """
+    real_logits, fake_logits = _f32(real_logits), _f32(fake_logits)
+    real_loss = 0.5 * ops.mean(ops.square(real_logits - 1.0))  # 1/2 (D(x) - b)^2
+    fake_loss = 0.5 * ops.mean(ops.square(fake_logits))  # 1/2 (D(G(z)) - a)^2
+    return real_loss + fake_loss
+
+
+# ----------------------------------------------------------------- Wasserstein
+# Arjovsky et al. 2017, "Wasserstein GAN", eq. 3: the critic f estimates
+#   W(P_r, P_g) = max_f  E[f(x)] - E[f(G(z))]
+# over 1-Lipschitz f (enforced by weight clipping, or by `gradient_penalty`).
+
+
+def wasserstein_generator_loss(fake_logits):
+    """Wasserstein generator loss `-mean(f(G(z)))`.
+
+    Arjovsky et al. 2017, eq. 3.
+
+    Args:
+        fake_logits: tensor. Critic scores on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> float(wasserstein_generator_loss(keras.ops.ones((2, 1))))
+    -1.0
+    """
+    fake_logits = _f32(fake_logits)
+    return -ops.mean(fake_logits)  # -E[f(G(z))]
+
+
+def wasserstein_discriminator_loss(real_logits, fake_logits):
+    """Wasserstein critic loss `mean(f(G(z))) - mean(f(x))`.
+
+    Arjovsky et al. 2017, eq. 3: the negated estimate of the Wasserstein-1
+    distance, so that minimising it maximises the estimate.
+
+    Args:
+        real_logits: tensor. Critic scores on real samples.
+        fake_logits: tensor. Critic scores on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> o = keras.ops.ones((2, 1))
+    >>> float(wasserstein_discriminator_loss(o, -o))
+    -2.0
+    """
+    real_logits, fake_logits = _f32(real_logits), _f32(fake_logits)
+    return ops.mean(fake_logits) - ops.mean(real_logits)  # E[f(G(z))] - E[f(x)]
+
+
+# ----------------------------------------------------------------------- hinge
+# Lim & Ye 2017, "Geometric GAN"; Miyato et al. 2018, "Spectral Normalization
+# for Generative Adversarial Networks", eq. 16-17:
+#   L_D = E[relu(1 - D(x))] + E[relu(1 + D(G(z)))]
+#   L_G = -E[D(G(z))]
+
+
+def hinge_generator_loss(fake_logits):
+    """Hinge generator loss `-mean(D(G(z)))`.
+
+    Lim & Ye 2017; Miyato et al. 2018, eq. 17.
+
+    Args:
+        fake_logits: tensor. Discriminator logits on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> float(hinge_generator_loss(keras.ops.ones((2, 1))))
+    -1.0
+    """
+    fake_logits = _f32(fake_logits)
+    return -ops.mean(fake_logits)  # -E[D(G(z))]
+
+
+def hinge_discriminator_loss(real_logits, fake_logits):
+    """Hinge discriminator loss `mean(relu(1 - D(x))) + mean(relu(1 + D(G(z))))`.
+
+    Lim & Ye 2017; Miyato et al. 2018, eq. 16.
+
+    Args:
+        real_logits: tensor. Discriminator logits on real samples.
+        fake_logits: tensor. Discriminator logits on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> z = keras.ops.zeros((2, 1))
+    >>> float(hinge_discriminator_loss(z, z))
+    2.0
+    """
+    real_logits, fake_logits = _f32(real_logits), _f32(fake_logits)
+    real_loss = ops.mean(ops.relu(1.0 - real_logits))  # max(0, 1 - D(x))
+    fake_loss = ops.mean(ops.relu(1.0 + fake_logits))  # max(0, 1 + D(G(z)))
+    return real_loss + fake_loss
+
+
+# ----------------------------------------------------------------------- table
+LOSSES = {
+    "minimax": (minimax_generator_loss, minimax_discriminator_loss),
+    "non_saturating": (
+        non_saturating_generator_loss,
+        non_saturating_discriminator_loss,
+    ),
+    "least_squares": (
+        least_squares_generator_loss,
+        least_squares_discriminator_loss,
+    ),
+    "wasserstein": (wasserstein_generator_loss, wasserstein_discriminator_loss),
+    "hinge": (hinge_generator_loss, hinge_discriminator_loss),
+}
+
+# Short names in common use, each mapped to its family in `LOSSES`.
+ALIASES = {
+    "ns": "non_saturating",
+    "lsgan": "least_squares",
+    "wgan": "wasserstein",
+}
+
+
+def get(loss):
+    """Returns the `(generator_loss, discriminator_loss)` pair of a loss.
+
+    Args:
+        loss: str or pair of callables. A family name in `LOSSES` (`"minimax"`,
+            `"non_saturating"`, `"least_squares"`, `"wasserstein"`, `"hinge"`),
+            one of the aliases `"ns"` (non-saturating), `"lsgan"` (least
+            squares) and `"wgan"` (Wasserstein), or a
+            `(generator_loss, discriminator_loss)` pair of callables, which is
+            returned unchanged.
+
+    Returns:
+        A `(generator_loss, discriminator_loss)` pair.
+
+    Example:
+    >>> g_loss, d_loss = get("hinge")
+    >>> g_loss.__name__
+    'hinge_generator_loss'
+    """
+    if isinstance(loss, str):
+        name = ALIASES.get(loss, loss)
+        if name not in LOSSES:
+            raise ValueError(
+                f"Unknown loss {loss!r}. Expected one of: "
+                f"{', '.join(sorted(LOSSES))} "
+                f"(aliases: {', '.join(sorted(ALIASES))})."
+            )
+        return LOSSES[name]
+    if (
+        isinstance(loss, (tuple, list))
+        and len(loss) == 2
+        and all(callable(fn) for fn in loss)
+    ):
+        return loss
+    raise ValueError(
+        "`loss` must be a loss name or a (generator_loss, discriminator_loss) "
+        f"pair of callables. Received: loss={loss!r}"
+    )
+
+
+# ------------------------------------------------------------------- penalties
+def _per_sample_shape(x):
+    """(B, d1, ..., dk) -> (B, 1, ..., 1), with B possibly dynamic."""
+    return (ops.shape(x)[0],) + (1,) * (len(x.shape) - 1)
+
+
+def _input_gradients(critic, x):
+    """Gradient of sum(critic(x)) w.r.t. x, itself differentiable.
+
+    The sum over the batch gives each sample's own gradient as long as the
+    critic treats samples independently (no BatchNorm in training mode, no
+    MinibatchStdDev); with layers that mix the batch this is the usual
+    approximation (Gulrajani et al. 2017 and Karras et al. 2018 do the same).
+    A caller's outer `tf.GradientTape` records these ops, so the penalty can
+    be differentiated w.r.t. the critic's weights.
+    """
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = _f32(critic(x))  # (B, 1) or (B, H, W, 1)
+        total = ops.sum(scores)
+    return _f32(tape.gradient(total, x))  # (B, ...) like x
+
+
+def gradient_penalty(critic, real, fake, seed=None, target=1.0):
+    """WGAN-GP gradient penalty `mean((||grad_x_hat D(x_hat)||_2 - target)^2)`.
+
+    Gulrajani et al. 2017, "Improved Training of Wasserstein GANs", eq. 3 and
+    algorithm 1: `x_hat = real + eps * (fake - real)` with one
+    `eps ~ U(0, 1)` per sample; the norm is taken over all non-batch axes.
+    The paper's weight is lambda = 10; callers multiply by it. Karras et al.
+    2018 (PGGAN) use the same penalty (with `target=1.0`).
+
+    A tiny constant (1e-10) is added under the square root so the penalty's
+    gradient stays finite where the input gradient is exactly zero.
+
+    Args:
+        critic: callable. Maps a batch of samples to scores, `(B, ...)` ->
+            `(B, 1)` or a PatchGAN map. Use a closure for a conditional critic
+            or to pass `training=True`: `lambda x: D([x, labels], training=True)`.
+        real: tensor. Real samples, `(B, ...)`.
+        fake: tensor. Generated samples, same shape as `real`.
+        seed: None, int or `keras.random.SeedGenerator`. Seed of `eps`. An int
+            draws the same `eps` on every call; inside a compiled `train_step`
+            pass a `SeedGenerator` that the model owns.
+        target: float. The gradient norm the penalty pulls towards.
+
+    Returns:
+        A float32 scalar. Differentiable w.r.t. the critic's weights.
+
+    Example:
+    >>> critic = lambda x: keras.ops.sum(x, axis=1, keepdims=True)  # grad = 1
+    >>> x = keras.ops.zeros((2, 4))
+    >>> round(float(gradient_penalty(critic, x, x + 1.0, seed=0)), 4)  # (2-1)^2
+    1.0
+    """
+    real, fake = _f32(real), _f32(fake)
+    eps = keras.random.uniform(_per_sample_shape(real), seed=seed)  # (B, 1, ..., 1)
+    x_hat = real + eps * (fake - real)  # (B, ...), on the segment real -> fake
+    grads = _input_gradients(critic, x_hat)  # (B, ...)
+    axes = tuple(range(1, len(grads.shape)))
+    norms = ops.sqrt(ops.sum(ops.square(grads), axis=axes) + 1e-10)  # (B,)
+    return ops.mean(ops.square(norms - target))  # E[(||grad D(x_hat)|| - 1)^2]
+
+
+def r1_penalty(critic, real):
+    """R1 penalty `mean_i(sum_j (d sum(D(x)) / d x_ij)^2)` on real samples.
+
+    Mescheder et al. 2018, "Which Training Methods for GANs do actually
+    Converge?", eq. 9: `R1 = gamma / 2 * E[||grad_x D(x)||^2]`. This function
+    returns `E[||grad_x D(x)||^2]` only; callers multiply it by `gamma / 2`.
+
+    Args:
+        critic: callable. Maps a batch of samples to logits, `(B, ...)` ->
+            `(B, 1)` or a PatchGAN map (closures for conditional critics).
+        real: tensor. Real samples, `(B, ...)`.
+
+    Returns:
+        A float32 scalar. Differentiable w.r.t. the critic's weights.
+
+    Example:
+    >>> critic = lambda x: keras.ops.sum(2.0 * x, axis=1, keepdims=True)
+    >>> float(r1_penalty(critic, keras.ops.zeros((2, 3))))  # 3 * 2^2
+    12.0
+    """
+    real = _f32(real)
+    grads = _input_gradients(critic, real)  # (B, ...)
+    axes = tuple(range(1, len(grads.shape)))
+    return ops.mean(ops.sum(ops.square(grads), axis=axes))  # E[||grad D(x)||^2]
+
+
+def drift_penalty(real_logits):
+    """Drift penalty `mean(D(x)^2)` that keeps critic scores near zero.
+
+    Karras et al. 2018, "Progressive Growing of GANs", appendix A.1: added to
+    the WGAN-GP critic loss with weight eps_drift = 0.001; callers multiply
+    by it.
+
+    Args:
+        real_logits: tensor. Critic scores on real samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> float(drift_penalty(keras.ops.full((2, 1), 3.0)))
+    9.0
+    """
+    real_logits = _f32(real_logits)
+    return ops.mean(ops.square(real_logits))  # E[D(x)^2]
