@@ -1,3 +1,22 @@
-"""keras_gans: the classic adversarial image models as Keras 3 models."""
+"""keras_gans: the classic adversarial image models as Keras 3 models.
+
+Every model is a `keras.Model`: train it with `model.fit(dataset)`, save it
+with `model.save("x.keras")`, export its generator for TensorFlow Serving
+with `keras_gans.export.export_generator`.
+"""
+
+from keras_gans import data, export, layers, losses
+from keras_gans.models import GAN, DCGAN, AdversarialModel, ConditionalGAN
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "AdversarialModel",
+    "ConditionalGAN",
+    "DCGAN",
+    "GAN",
+    "data",
+    "export",
+    "layers",
+    "losses",
+]

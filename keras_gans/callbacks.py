@@ -1,0 +1,267 @@
+"""Keras callbacks that record a GAN's progress as files.
+
+- `SampleGrid`: every few epochs, a PNG grid of samples drawn from the same
+  fixed noise, so successive grids show the generator's progress.
+- `LossCurves`: after every epoch, a PNG of the logged losses and the same
+  numbers as JSON, so an interrupted run still has its curves.
+
+Both work with any `keras.Model` that has the sampling API of
+`keras_gans.models`: `generate(n, labels=None, seed=None)` returning images
+in [-1, 1], and a `num_classes` attribute (`None` when unconditional).
+"""
+
+import json
+import numbers
+import os
+
+import keras
+import numpy as np
+
+from keras_gans import plotting
+
+
+def _check_positive_int(name, value):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"`{name}` must be an int >= 1. Received: {name}={value!r}")
+
+
+def _replace_atomically(write, path):
+    """Calls `write(tmp_path)`, then moves the result onto `path`."""
+    tmp = f"{path}.tmp{os.getpid()}"
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Saves a grid of generated samples at the end of every `every`-th epoch.
+
+    Each grid is drawn with `model.generate(n, labels=labels, seed=seed)`.
+    With a fixed int `seed` every grid comes from the same noise (and the same
+    labels), so the grids of successive epochs show how the generator
+    changes. Files are named by `filename.format(epoch=...)` with 1-based
+    epoch numbers, and the paths written are kept in `self.paths`.
+
+    Args:
+        out_dir: str or path-like. Folder for the PNG files (created).
+        num_samples: int. Number of images per grid. With
+            `labels="per_class"` on a conditional model the grid has
+            `num_classes * max(1, num_samples // num_classes)` images.
+        labels: `None`, `"per_class"` or an int array `(num_samples,)`.
+            `None` is for unconditional models. `"per_class"` draws one row
+            per class, `num_samples // num_classes` images (at least one)
+            each; on an unconditional model it means `None`. An array gives
+            the labels of a conditional model explicitly.
+        seed: int or `None`. Noise seed passed to `generate`; `None` draws
+            new noise every time.
+        every: int. Save a grid every `every` epochs.
+        filename: str. File name pattern, formatted with `epoch` (1-based).
+        rows: int or `None`. Grid rows; inferred (square-ish) when `None`.
+            Not allowed with `labels="per_class"`, which sets one row per
+            class.
+
+    Example:
+
+    ```python
+    model.fit(
+        dataset,
+        epochs=20,
+        callbacks=[keras_gans.callbacks.SampleGrid("runs/cgan", labels="per_class")],
+    )
+    # runs/cgan/samples_epoch_001.png ... samples_epoch_020.png
+    ```
+    """
+
+    def __init__(
+        self,
+        out_dir,
+        num_samples=64,
+        labels=None,
+        seed=0,
+        every=1,
+        filename="samples_epoch_{epoch:03d}.png",
+        rows=None,
+    ):
+        super().__init__()
+        _check_positive_int("num_samples", num_samples)
+        _check_positive_int("every", every)
+        if rows is not None:
+            _check_positive_int("rows", rows)
+        if seed is not None and (
+            not isinstance(seed, numbers.Integral) or isinstance(seed, bool)
+        ):
+            raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
+        if isinstance(labels, str):
+            if labels != "per_class":
+                raise ValueError(
+                    "`labels` must be None, 'per_class' or an int array. "
+                    f"Received: labels={labels!r}"
+                )
+            if rows is not None:
+                raise ValueError(
+                    "`rows` cannot be set with labels='per_class', which draws "
+                    f"one row per class. Received: rows={rows}"
+                )
+        elif labels is not None:
+            labels = np.asarray(labels)
+            if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+                raise ValueError(
+                    "`labels` must be a 1-D int array. Received: labels with "
+                    f"shape={labels.shape}, dtype={labels.dtype}"
+                )
+            if len(labels) != num_samples:
+                raise ValueError(
+                    f"`labels` must have `num_samples`={num_samples} entries. "
+                    f"Received: {len(labels)} labels"
+                )
+        try:
+            filename.format(epoch=1)
+        except (KeyError, IndexError, ValueError) as e:
+            raise ValueError(
+                "`filename` must be a format string with only an `epoch` field. "
+                f"Received: filename={filename!r} ({e!r})"
+            ) from None
+        self.out_dir = os.fspath(out_dir)
+        self.num_samples = num_samples
+        self.labels = labels
+        self.seed = seed
+        self.every = every
+        self.filename = filename
+        self.rows = rows
+        self.paths = []
+
+    def _labels_and_grid(self):
+        """Returns `(n, labels, rows, cols)` for the current model."""
+        num_classes = getattr(self.model, "num_classes", None)
+        if isinstance(self.labels, str):  # "per_class"
+            if num_classes is None:
+                return self.num_samples, None, None, None
+            cols = max(1, self.num_samples // num_classes)
+            labels = np.repeat(np.arange(num_classes, dtype=np.int32), cols)
+            return len(labels), labels, num_classes, cols
+        return self.num_samples, self.labels, self.rows, None
+
+    def on_train_begin(self, logs=None):
+        if not callable(getattr(self.model, "generate", None)):
+            raise ValueError(
+                "SampleGrid needs a model with a `generate(n, labels, seed)` "
+                f"method. Received: model of type {type(self.model).__name__}"
+            )
+        num_classes = getattr(self.model, "num_classes", None)
+        if num_classes is not None and self.labels is None:
+            raise ValueError(
+                f"The model is conditional (num_classes={num_classes}); pass "
+                "labels='per_class' or an int array to SampleGrid."
+            )
+        if num_classes is None and isinstance(self.labels, np.ndarray):
+            raise ValueError(
+                "The model is unconditional (num_classes=None); SampleGrid "
+                "`labels` must be None or 'per_class'."
+            )
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self.save(epoch + 1)
+
+    def save(self, epoch):
+        """Draws a grid now and writes it as the file for `epoch` (1-based).
+
+        Returns:
+            The path written.
+        """
+        n, labels, rows, cols = self._labels_and_grid()
+        images = self.model.generate(n, labels=labels, seed=self.seed)
+        images = keras.ops.convert_to_numpy(images)  # (n, H, W, C) in [-1, 1]
+        path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
+        plotting.save_image_grid(images, path, rows=rows, cols=cols)
+        self.paths.append(path)
+        return path
+
+
+class LossCurves(keras.callbacks.Callback):
+    """Records the numeric logs of each epoch as a PNG plot and a JSON file.
+
+    At the end of every `every`-th epoch (and at the end of training) the
+    plot at `path` is redrawn with `keras_gans.plotting.plot_loss_curves` and
+    the numbers are written to `path` with a `.json` suffix, as
+    `{"epoch": [1, 2, ...], "d_loss": [...], ...}` (1-based epochs; `null`
+    where an epoch did not log a value). Both files are replaced atomically,
+    so an interrupted run keeps complete curves up to its last epoch. One
+    instance keeps accumulating across `fit` calls (e.g. a resumed run with
+    `initial_epoch`); the numbers are also in `self.history`.
+
+    Args:
+        path: str or path-like. The PNG to write (parent folders created).
+        every: int. Rewrite the files every `every` epochs.
+
+    Example:
+
+    ```python
+    curves = keras_gans.callbacks.LossCurves("runs/dcgan/losses.png")
+    model.fit(dataset, epochs=20, callbacks=[curves])
+    # runs/dcgan/losses.png and runs/dcgan/losses.json
+    ```
+    """
+
+    def __init__(self, path, every=1):
+        super().__init__()
+        _check_positive_int("every", every)
+        self.path = os.fspath(path)
+        self.json_path = os.path.splitext(self.path)[0] + ".json"
+        self.every = every
+        self.history = {"epoch": []}
+        self._unsaved = False
+
+    def on_epoch_end(self, epoch, logs=None):
+        values = {}
+        for name, value in (logs or {}).items():
+            if isinstance(value, bool) or np.ndim(value) != 0:
+                continue
+            try:
+                values[str(name)] = float(value)
+            except (TypeError, ValueError):
+                continue
+        n = len(self.history["epoch"])
+        self.history["epoch"].append(epoch + 1)
+        for name in values.keys() - self.history.keys():
+            self.history[name] = [None] * n
+        for name, series in self.history.items():
+            if name != "epoch":
+                series.append(values.get(name))
+        self._unsaved = True
+        if (epoch + 1) % self.every == 0:
+            self.save()
+
+    def on_train_end(self, logs=None):
+        if self._unsaved:
+            self.save()
+
+    def save(self):
+        """Writes the PNG and the JSON now. Returns the PNG path."""
+        parent = os.path.dirname(self.path)
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        # NaN is not JSON; non-finite values are written as null.
+        history = {
+            name: [
+                v if v is None or name == "epoch" or np.isfinite(v) else None
+                for v in series
+            ]
+            for name, series in self.history.items()
+        }
+
+        def write_json(tmp):
+            with open(tmp, "w") as f:
+                json.dump(history, f, indent=1)
+
+        _replace_atomically(write_json, self.json_path)
+        if len(history) > 1:  # something besides "epoch" to plot
+            _replace_atomically(
+                lambda tmp: plotting.plot_loss_curves(history, tmp), self.path
+            )
+        self._unsaved = False
+        return self.path

@@ -1,0 +1,474 @@
+"""`AdversarialModel`: the one `train_step` that every GAN in the zoo shares."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import losses as losses_lib
+
+LATENT_DISTRIBUTIONS = ("normal", "uniform")
+
+
+def default_adam():
+    """Adam(2e-4, beta_1=0.5), the DCGAN setting (Radford et al. 2016, sec 4)."""
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+
+def _num_replicas():
+    return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class AdversarialModel(keras.Model):
+    """A generator and a discriminator trained against each other.
+
+    `train_step` runs `d_steps` discriminator updates, then one generator
+    update, each under its own `tf.GradientTape` and optimizer:
+
+    1. D step: `fake = G(z)`; `d_loss(D(real), D(fake))` plus the enabled
+       penalties (`gp_weight` * WGAN-GP, `r1_weight / 2` * R1,
+       `drift_weight` * drift); only D's weights change.
+    2. G step: `g_loss(D(G(z)))` plus any extra terms of the subclass
+       (e.g. Pix2Pix's L1); only G's weights change. The G step reuses the
+       noise of the last D step (as the PyTorch DCGAN reference does), which
+       saves one generator forward pass per step; its logits come from the
+       freshly updated D.
+    3. If `ema_decay` is set, an exponential moving average of G's weights is
+       updated (Karras et al. 2018); a generator with BatchNorm keeps
+       BatchNorm statistics of its own for the average (a forward pass of the
+       EMA generator in training mode), since the online generator's
+       statistics do not fit the averaged weights.
+
+    Random numbers come from `keras.random` with the model's
+    `SeedGenerator`, whose state is saved with the model, so a seeded run
+    repeats exactly and a resumed run continues the same stream. Under a
+    `tf.distribute` strategy each replica's loss is divided by the number of
+    replicas, so the all-reduced (summed) gradients equal those of the
+    global batch on one device.
+
+    Subclasses adapt the data flow through four small hooks:
+    `unpack_batch`, `generator_inputs`, `discriminator_inputs` and
+    `extra_generator_losses`.
+
+    Args:
+        generator: `keras.Model`. Maps `noise` (and `labels` for conditional
+            models) to images in [-1, 1].
+        discriminator: `keras.Model`. Maps images (and the condition) to
+            logits of any shape.
+        latent_dim: int. Size of the noise vector; inferred from the
+            generator's first input when `None`.
+        num_classes: int or `None`. Number of labels for conditional models.
+        latent_distribution: str. `"normal"` (N(0, 1)) or `"uniform"`
+            (U(-1, 1), as in the 2014 papers).
+        seed: int or `None`. Seed of the model's random stream.
+
+    Example:
+    >>> g = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4, "tanh")])
+    >>> d = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    >>> model = AdversarialModel(g, d, seed=0)
+    >>> model.compile()
+    >>> model.generate(3, seed=1).shape
+    (3, 4)
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim=None,
+        num_classes=None,
+        latent_distribution="normal",
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if latent_distribution not in LATENT_DISTRIBUTIONS:
+            raise ValueError(
+                f"`latent_distribution` must be one of {LATENT_DISTRIBUTIONS}. "
+                f"Received: latent_distribution={latent_distribution!r}"
+            )
+        if num_classes is not None and num_classes < 2:
+            raise ValueError(
+                f"`num_classes` must be >= 2 or None. Received: num_classes={num_classes}"
+            )
+        self.generator = generator
+        self.discriminator = discriminator
+        if latent_dim is None and generator.inputs:
+            shape = generator.inputs[0].shape
+            latent_dim = int(shape[-1]) if len(shape) == 2 else None
+        self.latent_dim = latent_dim
+        self.num_classes = num_classes
+        self.latent_distribution = latent_distribution
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
+        self.ema_generator = None
+        self.built = True
+
+    # ------------------------------------------------------------------ compile
+    def compile(
+        self,
+        g_optimizer=None,
+        d_optimizer=None,
+        loss="non_saturating",
+        d_steps=1,
+        gp_weight=0.0,
+        r1_weight=0.0,
+        drift_weight=0.0,
+        ema_decay=None,
+        **kwargs,
+    ):
+        """Configures training.
+
+        Args:
+            g_optimizer: `keras.optimizers.Optimizer` for the generator;
+                `None` uses the model's paper default (`default_optimizer()`).
+            d_optimizer: optimizer for the discriminator; same default.
+            loss: str or `(generator_loss, discriminator_loss)` pair. A name
+                from `keras_gans.losses.LOSSES`.
+            d_steps: int. Discriminator updates per generator update.
+            gp_weight: float. Weight of the WGAN-GP gradient penalty.
+            r1_weight: float. γ of the R1 penalty (the step adds γ/2 · R1).
+            drift_weight: float. Weight of the PGGAN drift term.
+            ema_decay: float in (0, 1) or `None`. Keep an EMA copy of G.
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`,
+                `steps_per_execution`, `run_eagerly`, ...).
+        """
+        if d_steps < 1:
+            raise ValueError(f"`d_steps` must be >= 1. Received: d_steps={d_steps}")
+        for name, value in (
+            ("gp_weight", gp_weight),
+            ("r1_weight", r1_weight),
+            ("drift_weight", drift_weight),
+        ):
+            if value < 0:
+                raise ValueError(f"`{name}` must be >= 0. Received: {name}={value}")
+        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+            raise ValueError(
+                f"`ema_decay` must be in (0, 1) or None. Received: ema_decay={ema_decay}"
+            )
+        for name in ("optimizer", "loss_weights", "metrics", "weighted_metrics"):
+            if kwargs.get(name) is not None:
+                raise ValueError(
+                    f"`{name}` is not used by {type(self).__name__}; use "
+                    "`g_optimizer`/`d_optimizer` and `loss`."
+                )
+        self.g_loss_fn, self.d_loss_fn = losses_lib.get(loss)
+        g_optimizer = g_optimizer if g_optimizer is not None else self.default_optimizer()
+        d_optimizer = d_optimizer if d_optimizer is not None else self.default_optimizer()
+        if g_optimizer is d_optimizer:
+            raise ValueError("`g_optimizer` and `d_optimizer` must be two optimizers.")
+        if self.dtype_policy.name == "mixed_float16":
+            LossScale = keras.optimizers.LossScaleOptimizer
+            if not isinstance(g_optimizer, LossScale):
+                g_optimizer = LossScale(g_optimizer, name="g_loss_scale_optimizer")
+            if not isinstance(d_optimizer, LossScale):
+                d_optimizer = LossScale(d_optimizer, name="d_loss_scale_optimizer")
+        self.g_optimizer = g_optimizer
+        self.d_optimizer = d_optimizer
+        self.loss_name = loss if isinstance(loss, str) else None
+        self.d_steps = int(d_steps)
+        self.gp_weight = float(gp_weight)
+        self.r1_weight = float(r1_weight)
+        self.drift_weight = float(drift_weight)
+        self.ema_decay = ema_decay
+        if ema_decay is not None and self.ema_generator is None:
+            self.ema_generator = keras.models.clone_model(self.generator)
+            self.ema_generator.set_weights(self.generator.get_weights())
+        self._generator_has_state = bool(self.generator.non_trainable_weights)
+        super().compile(optimizer=None, loss=None, **kwargs)
+        with self.distribute_strategy.scope():
+            self.g_optimizer.build(self.generator.trainable_variables)
+            self.d_optimizer.build(self.discriminator.trainable_variables)
+        self._make_trackers()
+        self._compile_args = dict(
+            loss=self.loss_name,
+            d_steps=self.d_steps,
+            gp_weight=self.gp_weight,
+            r1_weight=self.r1_weight,
+            drift_weight=self.drift_weight,
+            ema_decay=ema_decay,
+            **{k: v for k, v in kwargs.items() if k in _KERAS_COMPILE_KEYS},
+        )
+
+    def default_optimizer(self):
+        """The paper's optimizer for this model (a new instance per call)."""
+        return default_adam()
+
+    def _make_trackers(self):
+        names = ["d_loss", "g_loss"]
+        if self.gp_weight:
+            names.append("gp")
+        if self.r1_weight:
+            names.append("r1")
+        if self.drift_weight:
+            names.append("drift")
+        names += list(self.extra_loss_names())
+        self._trackers = {n: keras.metrics.Mean(name=n) for n in names}
+
+    @property
+    def metrics(self):
+        return list(getattr(self, "_trackers", {}).values())
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        if self.loss_name is None:
+            raise ValueError(
+                "This model was compiled with a custom loss pair, which cannot be "
+                "saved by name; compile with a loss name from "
+                "keras_gans.losses.LOSSES, or re-compile after loading."
+            )
+        return {
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            **self._compile_args,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        g_optimizer = keras.saving.deserialize_keras_object(config.pop("g_optimizer"))
+        d_optimizer = keras.saving.deserialize_keras_object(config.pop("d_optimizer"))
+        self.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **config)
+
+    # ------------------------------------------------------------------- hooks
+    def unpack_batch(self, data):
+        """Splits a dataset element into `(real_images, condition)`."""
+        if isinstance(data, (tuple, list)):
+            if len(data) == 1:
+                return data[0], None
+            if self.num_classes is None:
+                return data[0], None
+            return data[0], data[1]
+        return data, None
+
+    def sample_noise(self, batch_size, seed=None):
+        """Latent vectors `(batch_size, latent_dim)` from the model's prior."""
+        seed = self.seed_generator if seed is None else seed
+        shape = (batch_size, self.latent_dim)
+        if self.latent_distribution == "uniform":
+            return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
+        return keras.random.normal(shape, seed=seed)
+
+    def generator_inputs(self, batch_size, condition, seed=None):
+        """What the generator is called on for a batch."""
+        noise = self.sample_noise(batch_size, seed)
+        return noise if condition is None else [noise, condition]
+
+    def discriminator_inputs(self, images, condition):
+        """What the discriminator is called on for a batch of images."""
+        return images if condition is None else [images, condition]
+
+    def extra_loss_names(self):
+        """Names of the terms `extra_generator_losses` returns."""
+        return ()
+
+    def extra_generator_losses(self, real, fake, condition):
+        """Weighted extra generator terms as `{name: scalar}` (e.g. L1)."""
+        return {}
+
+    # -------------------------------------------------------------- train step
+    def _critic(self, condition):
+        def critic(images):
+            return self.discriminator(
+                self.discriminator_inputs(images, condition), training=True
+            )
+
+        return critic
+
+    def _discriminator_step(self, real, condition, fake):
+        replicas = _num_replicas()
+        d_vars = self.discriminator.trainable_variables
+        logs = {}
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(
+                self.discriminator_inputs(real, condition), training=True
+            )
+            fake_logits = self.discriminator(
+                self.discriminator_inputs(fake, condition), training=True
+            )
+            d_loss = self.d_loss_fn(real_logits, fake_logits)
+            logs["d_loss"] = d_loss
+            total = d_loss
+            if self.gp_weight:
+                gp = losses_lib.gradient_penalty(
+                    self._critic(condition), real, fake, seed=self.seed_generator
+                )
+                logs["gp"] = gp
+                total = total + self.gp_weight * gp
+            if self.r1_weight:
+                r1 = losses_lib.r1_penalty(self._critic(condition), real)
+                logs["r1"] = r1
+                total = total + 0.5 * self.r1_weight * r1
+            if self.drift_weight:
+                drift = losses_lib.drift_penalty(real_logits)
+                logs["drift"] = drift
+                total = total + self.drift_weight * drift
+            scaled = self.d_optimizer.scale_loss(total / replicas)
+        grads = tape.gradient(scaled, d_vars)
+        self.d_optimizer.apply(grads, d_vars)
+        return logs
+
+    def train_step(self, data):
+        real, condition = self.unpack_batch(data)
+        batch_size = ops.shape(real)[0]
+        replicas = _num_replicas()
+        g_vars = self.generator.trainable_variables
+        logs = {}
+        for _ in range(self.d_steps - 1):
+            fake = self.generator(
+                self.generator_inputs(batch_size, condition), training=True
+            )
+            logs.update(self._discriminator_step(real, condition, fake))
+        g_inputs = self.generator_inputs(batch_size, condition)
+        with tf.GradientTape() as g_tape:
+            fake = self.generator(g_inputs, training=True)
+            with g_tape.stop_recording():
+                # The D step sees `fake` as a constant; G's tape keeps its graph.
+                logs.update(
+                    self._discriminator_step(real, condition, ops.stop_gradient(fake))
+                )
+            fake_logits = self.discriminator(
+                self.discriminator_inputs(fake, condition), training=True
+            )
+            g_loss = self.g_loss_fn(fake_logits)
+            logs["g_loss"] = g_loss
+            total = g_loss
+            for name, value in self.extra_generator_losses(real, fake, condition).items():
+                logs[name] = value
+                total = total + value
+            scaled = self.g_optimizer.scale_loss(total / replicas)
+        grads = g_tape.gradient(scaled, g_vars)
+        self.g_optimizer.apply(grads, g_vars)
+        if self.ema_generator is not None:
+            self._update_ema(g_inputs)
+        for name, value in logs.items():
+            self._trackers[name].update_state(value)
+        return {m.name: m.result() for m in self.metrics}
+
+    def _update_ema(self, g_inputs):
+        decay = self.ema_decay
+        for ema_w, w in zip(
+            self.ema_generator.trainable_variables, self.generator.trainable_variables
+        ):
+            ema_w.assign(decay * ema_w + (1.0 - decay) * ops.cast(w, ema_w.dtype))
+        if self._generator_has_state:
+            # BatchNorm statistics of the averaged weights' own activations.
+            self.ema_generator(g_inputs, training=True)
+
+    def test_step(self, data):
+        """`evaluate()`: the adversarial losses on held-out data, no update."""
+        real, condition = self.unpack_batch(data)
+        batch_size = ops.shape(real)[0]
+        fake = self.generator(
+            self.generator_inputs(batch_size, condition), training=False
+        )
+        real_logits = self.discriminator(
+            self.discriminator_inputs(real, condition), training=False
+        )
+        fake_logits = self.discriminator(
+            self.discriminator_inputs(fake, condition), training=False
+        )
+        logs = {
+            "d_loss": self.d_loss_fn(real_logits, fake_logits),
+            "g_loss": self.g_loss_fn(fake_logits),
+        }
+        logs.update(self.extra_generator_losses(real, fake, condition))
+        for name, value in logs.items():
+            self._trackers[name].update_state(value)
+        return {name: self._trackers[name].result() for name in logs}
+
+    # ------------------------------------------------------------------ sample
+    @property
+    def sampling_generator(self):
+        """The EMA generator when there is one, else the generator."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
+    def call(self, inputs, training=False):
+        """Runs the sampling generator on its inputs (noise[, labels])."""
+        return self.sampling_generator(inputs, training=training)
+
+    def check_labels(self, labels, n=None):
+        """Validates class labels for a conditional model; returns int32 array."""
+        if self.num_classes is None:
+            if labels is not None:
+                raise ValueError(
+                    f"{type(self).__name__} is unconditional; `labels` must be None."
+                )
+            return None
+        if labels is None:
+            raise ValueError(
+                f"{type(self).__name__} is conditional; pass `labels` "
+                f"(ints in [0, {self.num_classes}))."
+            )
+        labels = np.asarray(labels)
+        if not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(f"`labels` must be integers. Received dtype={labels.dtype}")
+        labels = labels.reshape(-1)
+        if n is not None and len(labels) != n:
+            raise ValueError(f"`labels` must have {n} entries. Received: {len(labels)}")
+        bad = labels[(labels < 0) | (labels >= self.num_classes)]
+        if bad.size:
+            raise ValueError(
+                f"`labels` must be in [0, {self.num_classes}). "
+                f"Received out-of-range labels: {sorted(set(bad.tolist()))[:10]}"
+            )
+        return labels.astype(np.int32)
+
+    def generate(self, n, labels=None, seed=None, use_ema=True, batch_size=256):
+        """Draws `n` images in [-1, 1] as a NumPy array `(n, H, W, C)`.
+
+        Args:
+            n: int. Number of images.
+            labels: int array `(n,)` for conditional models, else `None`.
+            seed: int or `None`. A fixed int draws the same noise every call.
+            use_ema: bool. Sample from the EMA generator when there is one.
+            batch_size: int. Images per generator call.
+        """
+        if n < 1:
+            raise ValueError(f"`n` must be >= 1. Received: n={n}")
+        labels = self.check_labels(labels, n)
+        generator = self.sampling_generator if use_ema else self.generator
+        noise = self.sample_noise(
+            n, seed=seed if seed is not None else keras.random.SeedGenerator()
+        )
+        outputs = []
+        for start in range(0, n, batch_size):
+            z = noise[start : start + batch_size]
+            if labels is None:
+                inputs = z
+            else:
+                inputs = [z, ops.convert_to_tensor(labels[start : start + batch_size])]
+            outputs.append(ops.convert_to_numpy(generator(inputs, training=False)))
+        return np.concatenate(outputs).astype(np.float32)
+
+    # ------------------------------------------------------------------ config
+    #: Subclasses that build G and D from architecture arguments set this, and
+    #: their configs hold those arguments instead of the serialized networks.
+    builds_own_networks = False
+
+    def get_config(self):
+        config = {
+            **super().get_config(),
+            "latent_dim": self.latent_dim,
+            "latent_distribution": self.latent_distribution,
+            "seed": self.seed,
+        }
+        if not self.builds_own_networks:
+            config.update(
+                generator=keras.saving.serialize_keras_object(self.generator),
+                discriminator=keras.saving.serialize_keras_object(self.discriminator),
+                num_classes=self.num_classes,
+            )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            if isinstance(config.get(key), dict):
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+
+_KERAS_COMPILE_KEYS = ("jit_compile", "steps_per_execution", "run_eagerly")
