@@ -5,8 +5,17 @@ with `model.save("x.keras")`, export its generator for TensorFlow Serving
 with `keras_gans.export.export_generator`.
 """
 
-from keras_gans import data, export, layers, losses
-from keras_gans.models import GAN, DCGAN, AdversarialModel, ConditionalGAN
+from keras_gans import (
+    callbacks,
+    data,
+    export,
+    layers,
+    losses,
+    metrics,
+    plotting,
+    workflow,
+)
+from keras_gans.models import DCGAN, GAN, AdversarialModel, ConditionalGAN
 
 __version__ = "0.1.0"
 
@@ -15,8 +24,12 @@ __all__ = [
     "ConditionalGAN",
     "DCGAN",
     "GAN",
+    "callbacks",
     "data",
     "export",
     "layers",
     "losses",
+    "metrics",
+    "plotting",
+    "workflow",
 ]

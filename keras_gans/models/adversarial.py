@@ -47,9 +47,10 @@ class AdversarialModel(keras.Model):
     replicas, so the all-reduced (summed) gradients equal those of the
     global batch on one device.
 
-    Subclasses adapt the data flow through four small hooks:
-    `unpack_batch`, `generator_inputs`, `discriminator_inputs` and
-    `extra_generator_losses`.
+    Subclasses adapt the data flow through small hooks: `unpack_batch`,
+    `generator_inputs`, `discriminator_inputs`, `split_discriminator_outputs`
+    (for discriminators with auxiliary heads), `extra_discriminator_losses`
+    and `extra_generator_losses`.
 
     Args:
         generator: `keras.Model`. Maps `noise` (and `labels` for conditional
@@ -154,8 +155,12 @@ class AdversarialModel(keras.Model):
                     "`g_optimizer`/`d_optimizer` and `loss`."
                 )
         self.g_loss_fn, self.d_loss_fn = losses_lib.get(loss)
-        g_optimizer = g_optimizer if g_optimizer is not None else self.default_optimizer()
-        d_optimizer = d_optimizer if d_optimizer is not None else self.default_optimizer()
+        g_optimizer = (
+            g_optimizer if g_optimizer is not None else self.default_optimizer()
+        )
+        d_optimizer = (
+            d_optimizer if d_optimizer is not None else self.default_optimizer()
+        )
         if g_optimizer is d_optimizer:
             raise ValueError("`g_optimizer` and `d_optimizer` must be two optimizers.")
         if self.dtype_policy.name == "mixed_float16":
@@ -260,19 +265,40 @@ class AdversarialModel(keras.Model):
         return images if condition is None else [images, condition]
 
     def extra_loss_names(self):
-        """Names of the terms `extra_generator_losses` returns."""
+        """Names of the terms the two `extra_*_losses` hooks return."""
         return ()
 
-    def extra_generator_losses(self, real, fake, condition):
+    def extra_discriminator_losses(self, real_aux, fake_aux, condition):
+        """Weighted extra discriminator terms as `{name: scalar}`.
+
+        `real_aux`/`fake_aux` are the discriminator's auxiliary outputs
+        (`None` for a single-output discriminator), e.g. AC-GAN class logits.
+        """
+        return {}
+
+    def extra_generator_losses(self, real, fake, condition, fake_aux=None):
         """Weighted extra generator terms as `{name: scalar}` (e.g. L1)."""
         return {}
+
+    def split_discriminator_outputs(self, outputs):
+        """`(logits, auxiliary)`: the adversarial logits come first; a
+        discriminator with more outputs (e.g. AC-GAN class logits) returns
+        them after it."""
+        if isinstance(outputs, (list, tuple)):
+            return outputs[0], outputs[1] if len(outputs) == 2 else list(outputs[1:])
+        return outputs, None
+
+    def discriminate(self, images, condition, training=True):
+        """`(logits, auxiliary)` of the discriminator on a batch of images."""
+        outputs = self.discriminator(
+            self.discriminator_inputs(images, condition), training=training
+        )
+        return self.split_discriminator_outputs(outputs)
 
     # -------------------------------------------------------------- train step
     def _critic(self, condition):
         def critic(images):
-            return self.discriminator(
-                self.discriminator_inputs(images, condition), training=True
-            )
+            return self.discriminate(images, condition)[0]
 
         return critic
 
@@ -281,15 +307,15 @@ class AdversarialModel(keras.Model):
         d_vars = self.discriminator.trainable_variables
         logs = {}
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(
-                self.discriminator_inputs(real, condition), training=True
-            )
-            fake_logits = self.discriminator(
-                self.discriminator_inputs(fake, condition), training=True
-            )
+            real_logits, real_aux = self.discriminate(real, condition)
+            fake_logits, fake_aux = self.discriminate(fake, condition)
             d_loss = self.d_loss_fn(real_logits, fake_logits)
             logs["d_loss"] = d_loss
             total = d_loss
+            extra = self.extra_discriminator_losses(real_aux, fake_aux, condition)
+            for name, value in extra.items():
+                logs[name] = value
+                total = total + value
             if self.gp_weight:
                 gp = losses_lib.gradient_penalty(
                     self._critic(condition), real, fake, seed=self.seed_generator
@@ -328,13 +354,12 @@ class AdversarialModel(keras.Model):
                 logs.update(
                     self._discriminator_step(real, condition, ops.stop_gradient(fake))
                 )
-            fake_logits = self.discriminator(
-                self.discriminator_inputs(fake, condition), training=True
-            )
+            fake_logits, fake_aux = self.discriminate(fake, condition)
             g_loss = self.g_loss_fn(fake_logits)
             logs["g_loss"] = g_loss
             total = g_loss
-            for name, value in self.extra_generator_losses(real, fake, condition).items():
+            extra = self.extra_generator_losses(real, fake, condition, fake_aux)
+            for name, value in extra.items():
                 logs[name] = value
                 total = total + value
             scaled = self.g_optimizer.scale_loss(total / replicas)
@@ -363,17 +388,14 @@ class AdversarialModel(keras.Model):
         fake = self.generator(
             self.generator_inputs(batch_size, condition), training=False
         )
-        real_logits = self.discriminator(
-            self.discriminator_inputs(real, condition), training=False
-        )
-        fake_logits = self.discriminator(
-            self.discriminator_inputs(fake, condition), training=False
-        )
+        real_logits, real_aux = self.discriminate(real, condition, training=False)
+        fake_logits, fake_aux = self.discriminate(fake, condition, training=False)
         logs = {
             "d_loss": self.d_loss_fn(real_logits, fake_logits),
             "g_loss": self.g_loss_fn(fake_logits),
         }
-        logs.update(self.extra_generator_losses(real, fake, condition))
+        logs.update(self.extra_discriminator_losses(real_aux, fake_aux, condition))
+        logs.update(self.extra_generator_losses(real, fake, condition, fake_aux))
         for name, value in logs.items():
             self._trackers[name].update_state(value)
         return {name: self._trackers[name].result() for name in logs}
@@ -403,7 +425,9 @@ class AdversarialModel(keras.Model):
             )
         labels = np.asarray(labels)
         if not np.issubdtype(labels.dtype, np.integer):
-            raise ValueError(f"`labels` must be integers. Received dtype={labels.dtype}")
+            raise ValueError(
+                f"`labels` must be integers. Received dtype={labels.dtype}"
+            )
         labels = labels.reshape(-1)
         if n is not None and len(labels) != n:
             raise ValueError(f"`labels` must have {n} entries. Received: {len(labels)}")
@@ -441,6 +465,29 @@ class AdversarialModel(keras.Model):
                 inputs = [z, ops.convert_to_tensor(labels[start : start + batch_size])]
             outputs.append(ops.convert_to_numpy(generator(inputs, training=False)))
         return np.concatenate(outputs).astype(np.float32)
+
+    # ------------------------------------------------------------------ state
+    _SEED_STATE_KEY = "seed_generator_state"
+
+    def save_own_variables(self, store):
+        # Keras does not save a model's own SeedGenerator; without its state a
+        # resumed run would redraw the noise of its first steps.
+        super().save_own_variables(store)
+        store[self._SEED_STATE_KEY] = ops.convert_to_numpy(self.seed_generator.state)
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if self._SEED_STATE_KEY in keys:
+            self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+        own = [k for k in keys if k != self._SEED_STATE_KEY]
+        variables = self._trainable_variables + self._non_trainable_variables
+        for i, variable in enumerate(variables):
+            if str(i) not in own:
+                raise ValueError(
+                    f"{type(self).__name__}: the saved state holds {len(own)} "
+                    f"variables of the model itself; {len(variables)} expected."
+                )
+            variable.assign(store[str(i)])
 
     # ------------------------------------------------------------------ config
     #: Subclasses that build G and D from architecture arguments set this, and

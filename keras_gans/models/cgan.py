@@ -7,7 +7,12 @@ from keras import layers, ops
 
 from keras_gans.layers import Maxout
 from keras_gans.models.adversarial import AdversarialModel
-from keras_gans.models.dcgan import DCGAN_INIT, conv_trunk, dcgan_generator, num_upsamplings
+from keras_gans.models.dcgan import (
+    DCGAN_INIT,
+    conv_trunk,
+    dcgan_generator,
+    num_upsamplings,
+)
 
 ARCHITECTURES = ("maxout", "conv")
 CONV_HEADS = ("projection", "concat")
@@ -30,7 +35,9 @@ def cgan_mlp_generator(
     into 1200 ReLU, then one unit per pixel (tanh here, sigmoid in the paper),
     with dropout 0.5 on the hidden layers."""
     noise, labels = keras.Input((latent_dim,), name="noise"), _labels_input()
-    y = layers.CategoryEncoding(num_classes, output_mode="one_hot", name="one_hot")(labels)
+    y = layers.CategoryEncoding(num_classes, output_mode="one_hot", name="one_hot")(
+        labels
+    )
     hz = layers.Dropout(dropout)(layers.Dense(noise_units, activation="relu")(noise))
     hy = layers.Dropout(dropout)(layers.Dense(label_units, activation="relu")(y))
     h = layers.Concatenate()([hz, hy])
@@ -47,17 +54,33 @@ def cgan_maxout_discriminator(
     label_units=(50, 5),
     joint_units=(240, 4),
     dropout=0.5,
+    auxiliary_classifier=False,
 ):
     """Mirza & Osindero 2014, sec 4.1: x -> Maxout 240x5, y -> Maxout 50x5,
-    joined into Maxout 240x4, dropout 0.5, then one logit."""
+    joined into Maxout 240x4, dropout 0.5, then one logit.
+
+    `auxiliary_classifier=True` adds a second output, class logits from the
+    image pathway (Odena et al. 2017, AC-GAN); the joint layer sees y, so a
+    head on it could read the answer from its input."""
     images, labels = keras.Input(image_shape, name="images"), _labels_input()
-    y = layers.CategoryEncoding(num_classes, output_mode="one_hot", name="one_hot")(labels)
+    y = layers.CategoryEncoding(num_classes, output_mode="one_hot", name="one_hot")(
+        labels
+    )
     hx = Maxout(*image_units, name="maxout_x")(layers.Flatten()(images))
     hy = Maxout(*label_units, name="maxout_y")(y)
     h = layers.Concatenate()([layers.Dropout(dropout)(hx), layers.Dropout(dropout)(hy)])
     h = layers.Dropout(dropout)(Maxout(*joint_units, name="maxout_joint")(h))
     logits = layers.Dense(1, name="logit")(h)
-    return keras.Model([images, labels], logits, name="discriminator")
+    # The class head reads the image pathway only: the joint layer sees y.
+    outputs = _with_class_head(logits, hx, num_classes, auxiliary_classifier)
+    return keras.Model([images, labels], outputs, name="discriminator")
+
+
+def _with_class_head(logits, features, num_classes, auxiliary_classifier):
+    if not auxiliary_classifier:
+        return logits
+    class_logits = layers.Dense(num_classes, name="class_logits")(features)
+    return [logits, class_logits]
 
 
 def cgan_conv_discriminator(
@@ -68,6 +91,7 @@ def cgan_conv_discriminator(
     kernel_size=5,
     head="projection",
     batch_norm=False,
+    auxiliary_classifier=False,
 ):
     """A strided-conv discriminator conditioned on the label.
 
@@ -76,25 +100,35 @@ def cgan_conv_discriminator(
     Mirza & Osindero's joint input). `head="projection"` (Miyato & Koyama
     2018, "cGANs with Projection Discriminator"): logit =
     w·φ(x) + <embed(y), φ(x)>, with φ the flattened conv features.
+    `auxiliary_classifier=True` adds class logits from φ as a second output
+    (Odena et al. 2017, "Conditional Image Synthesis with Auxiliary
+    Classifier GANs").
     """
-    images, labels = keras.Input((image_size, image_size, channels), name="images"), (
-        _labels_input()
+    images, labels = (
+        keras.Input((image_size, image_size, channels), name="images"),
+        (_labels_input()),
     )
     stages = num_upsamplings(image_size)
     x = images
     if head == "concat":
-        y = layers.Embedding(num_classes, image_size * image_size, name="label_map")(labels)
+        y = layers.Embedding(num_classes, image_size * image_size, name="label_map")(
+            labels
+        )
         y = layers.Reshape((image_size, image_size, 1))(y)
         x = layers.Concatenate()([images, y])
     features = layers.Flatten()(conv_trunk(x, stages, filters, kernel_size, batch_norm))
     logits = layers.Dense(1, kernel_initializer=DCGAN_INIT, name="logit")(features)
     if head == "projection":
         embed = layers.Embedding(
-            num_classes, features.shape[-1], embeddings_initializer=DCGAN_INIT, name="embed"
+            num_classes,
+            features.shape[-1],
+            embeddings_initializer=DCGAN_INIT,
+            name="embed",
         )(labels)
         projection = layers.Dot(axes=-1, name="projection")([embed, features])
         logits = layers.Add(name="logit_plus_projection")([logits, projection])
-    return keras.Model([images, labels], logits, name="discriminator")
+    outputs = _with_class_head(logits, features, num_classes, auxiliary_classifier)
+    return keras.Model([images, labels], outputs, name="discriminator")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -132,6 +166,9 @@ class ConditionalGAN(AdversarialModel):
         kernel_size: int. Conv kernel size.
         conv_head: str. `"projection"` or `"concat"`.
         discriminator_batch_norm: bool. BatchNorm in the conv D.
+        auxiliary_weight: float. With a value > 0, D gets an auxiliary
+            class head and both nets a class cross-entropy term of this
+            weight (AC-GAN, Odena et al. 2017); 0 keeps the paper's model.
         latent_distribution: str. `"uniform"` (paper) or `"normal"`.
         seed: int or `None`.
 
@@ -157,6 +194,7 @@ class ConditionalGAN(AdversarialModel):
         kernel_size=5,
         conv_head="projection",
         discriminator_batch_norm=False,
+        auxiliary_weight=0.0,
         latent_distribution="uniform",
         seed=None,
         **kwargs,
@@ -181,6 +219,19 @@ class ConditionalGAN(AdversarialModel):
                 f'`image_shape` must be square for architecture="conv". '
                 f"Received: image_shape={image_shape}"
             )
+        if auxiliary_weight < 0:
+            raise ValueError(
+                f"`auxiliary_weight` must be >= 0. Received: auxiliary_weight={auxiliary_weight}"
+            )
+        if auxiliary_weight and architecture == "conv" and conv_head == "concat":
+            raise ValueError(
+                '`auxiliary_weight` > 0 needs conv_head="projection": with '
+                '"concat" the discriminator\'s features already see the label, '
+                "so a class head on them would read the answer from its input. "
+                f"Received: auxiliary_weight={auxiliary_weight}, conv_head={conv_head!r}"
+            )
+        self.auxiliary_weight = float(auxiliary_weight)
+        auxiliary = self.auxiliary_weight > 0
         self.image_shape = image_shape
         self.architecture = architecture
         self.dropout = dropout
@@ -194,7 +245,10 @@ class ConditionalGAN(AdversarialModel):
                 latent_dim, num_classes, image_shape, dropout=dropout
             )
             discriminator = cgan_maxout_discriminator(
-                image_shape, num_classes, dropout=dropout
+                image_shape,
+                num_classes,
+                dropout=dropout,
+                auxiliary_classifier=auxiliary,
             )
         else:
             size, channels = image_shape[0], image_shape[2]
@@ -209,6 +263,7 @@ class ConditionalGAN(AdversarialModel):
                 kernel_size,
                 conv_head,
                 discriminator_batch_norm,
+                auxiliary,
             )
         super().__init__(
             generator=generator,
@@ -228,6 +283,33 @@ class ConditionalGAN(AdversarialModel):
             )
         return data[0], ops.cast(data[1], "int32")
 
+    def extra_loss_names(self):
+        return ("d_aux", "g_aux") if self.auxiliary_weight else ()
+
+    def _class_loss(self, class_logits, labels):
+        return ops.mean(
+            keras.losses.sparse_categorical_crossentropy(
+                labels, ops.cast(class_logits, "float32"), from_logits=True
+            )
+        )
+
+    def extra_discriminator_losses(self, real_aux, fake_aux, condition):
+        """AC-GAN: D's class head learns to classify the real images.
+
+        Deviation from Odena et al. 2017 (eq. 2), who also train the head on
+        generated images: a head trained on fakes lets G and D agree on class
+        cues of their own that a classifier of real digits does not share.
+        """
+        if not self.auxiliary_weight:
+            return {}
+        return {"d_aux": self.auxiliary_weight * self._class_loss(real_aux, condition)}
+
+    def extra_generator_losses(self, real, fake, condition, fake_aux=None):
+        """AC-GAN: G makes its images classifiable as their label by D's head."""
+        if not self.auxiliary_weight:
+            return {}
+        return {"g_aux": self.auxiliary_weight * self._class_loss(fake_aux, condition)}
+
     def get_config(self):
         return {
             **super().get_config(),
@@ -240,4 +322,5 @@ class ConditionalGAN(AdversarialModel):
             "kernel_size": self.kernel_size,
             "conv_head": self.conv_head,
             "discriminator_batch_norm": self.discriminator_batch_norm,
+            "auxiliary_weight": self.auxiliary_weight,
         }

@@ -16,7 +16,9 @@ def num_upsamplings(image_size):
     64 -> 4 stages (4, 8, 16, 32, 64); 28 -> 2 stages (7, 14, 28).
     """
     if image_size < 4:
-        raise ValueError(f"`image_size` must be >= 4. Received: image_size={image_size}")
+        raise ValueError(
+            f"`image_size` must be >= 4. Received: image_size={image_size}"
+        )
     stages, size = 0, image_size
     while size % 2 == 0 and size // 2 >= 4:
         size //= 2
@@ -30,7 +32,12 @@ def num_upsamplings(image_size):
 
 
 def dcgan_generator(
-    latent_dim=100, image_size=64, channels=3, filters=128, kernel_size=5, num_classes=None
+    latent_dim=100,
+    image_size=64,
+    channels=3,
+    filters=128,
+    kernel_size=5,
+    num_classes=None,
 ):
     """Fractionally-strided convolutions with BatchNorm and ReLU, tanh output.
 
@@ -52,7 +59,9 @@ def dcgan_generator(
         inputs.append(labels)
         one_hot = layers.CategoryEncoding(num_classes, output_mode="one_hot")(labels)
         x = layers.Concatenate()([noise, one_hot])
-    x = layers.Dense(start * start * width, use_bias=False, kernel_initializer=DCGAN_INIT)(x)
+    x = layers.Dense(
+        start * start * width, use_bias=False, kernel_initializer=DCGAN_INIT
+    )(x)
     x = layers.Reshape((start, start, width))(x)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)

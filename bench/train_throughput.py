@@ -1,0 +1,324 @@
+"""Training throughput of each model, with and without XLA, as JSON.
+
+Measures images/second of one training step (`model.fit` on synthetic data)
+for each model of the zoo at a fixed config, with `jit_compile=False` and
+`jit_compile=True`, next to the machine's float32 matmul GFLOP/s, so numbers
+from different machines can be read relative to what the CPU can do.
+
+    python bench/train_throughput.py                       # everything
+    python bench/train_throughput.py --models gan dcgan28 --jit on
+    python bench/train_throughput.py --steps 3 --warmup 1  # smoke run
+    python bench/train_throughput.py --out bench.json      # also write a file
+
+What is timed, per config and jit setting:
+
+1. Build the model (seeded), `compile(jit_compile=...)` with its default
+   optimizers, and make a synthetic `tf.data.Dataset` of random images in
+   [-1, 1] (with int32 labels for conditional models), pre-batched to the
+   config's batch size, cached in memory and repeated.
+2. `fit(steps_per_epoch=warmup)`: tracing, XLA compilation and `warmup`
+   steps. Its wall time is `first_call_seconds`; `compile_seconds` estimates
+   the compilation alone as that time less `warmup` steps at the measured
+   rate.
+3. `repeats` calls of `fit(steps_per_epoch=steps)`, each timed as a whole
+   (so the per-call overhead of `fit`, a few ms, is spread over `steps`).
+   `ms_per_step` and `images_per_second` come from the fastest call; all
+   calls are listed in `ms_per_step_repeats`. `fit` reuses the train function
+   it built on the first call; `traces` counts how often `train_step` was
+   traced and should be 1 (a larger number means the timed calls retraced).
+
+Matmul: the best of several timed `tf.linalg.matmul` calls of two float32
+n x n matrices inside a `tf.function`, as 2 n^3 / seconds.
+
+One JSON object goes to stdout; logs go to stderr. A config that fails
+(e.g. an op XLA cannot compile) records its `error` and the run goes on.
+To add a model, add one entry to `CONFIGS` (and a data maker to `DATA` if
+its batches are not images or (images, labels)).
+"""
+
+import argparse
+import datetime
+import gc
+import json
+import os
+import pathlib
+import platform
+import sys
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # no INFO lines from TF
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from keras_gans import models  # noqa: E402
+
+# label -> model class name in `keras_gans.models`, its constructor kwargs,
+# the batch size, and the kind of batches it trains on (a key of `DATA`).
+CONFIGS = {
+    "gan": dict(model="GAN", kwargs={}, batch_size=100, data="images"),
+    "dcgan28": dict(
+        model="DCGAN",
+        kwargs=dict(
+            image_size=28, channels=1, generator_filters=32, discriminator_filters=32
+        ),
+        batch_size=128,
+        data="images",
+    ),
+    "dcgan64": dict(
+        model="DCGAN",
+        kwargs=dict(
+            image_size=64, channels=3, generator_filters=64, discriminator_filters=64
+        ),
+        batch_size=64,
+        data="images",
+    ),
+    "cgan_maxout": dict(
+        model="ConditionalGAN",
+        kwargs=dict(architecture="maxout"),
+        batch_size=100,
+        data="labeled",
+    ),
+    "cgan_conv": dict(
+        model="ConditionalGAN",
+        kwargs=dict(
+            architecture="conv",
+            generator_filters=32,
+            discriminator_filters=32,
+            conv_head="projection",
+            auxiliary_weight=1.0,
+        ),
+        batch_size=64,
+        data="labeled",
+    ),
+}
+JIT_SETTINGS = {"both": (False, True), "on": (True,), "off": (False,)}
+SEED = 0
+NUM_BATCHES = 4  # distinct synthetic batches, cycled
+
+
+def log(message):
+    print(f"[train_throughput] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------- data
+def _random_images(rng, batch_size, image_shape):
+    shape = (NUM_BATCHES, batch_size, *image_shape)  # (N, B, H, W, C)
+    return rng.uniform(-1.0, 1.0, size=shape).astype("float32")
+
+
+def image_batches(model, batch_size, rng):
+    """`(images,)` batches for unconditional models."""
+    image_shape = tuple(model.generator.output_shape[1:])
+    return (_random_images(rng, batch_size, image_shape),)
+
+
+def labeled_batches(model, batch_size, rng):
+    """`(images, labels)` batches for conditional models."""
+    image_shape = tuple(model.generator.output_shape[1:])
+    labels = rng.integers(0, model.num_classes, size=(NUM_BATCHES, batch_size))
+    return _random_images(rng, batch_size, image_shape), labels.astype("int32")
+
+
+DATA = {"images": image_batches, "labeled": labeled_batches}
+
+
+def synthetic_dataset(model, config):
+    """Pre-batched random data, cached in memory and repeated forever."""
+    rng = np.random.default_rng(SEED)
+    arrays = DATA[config["data"]](model, config["batch_size"], rng)
+    ds = tf.data.Dataset.from_tensor_slices(arrays)  # elements: full batches
+    return ds.cache().repeat().prefetch(tf.data.AUTOTUNE)
+
+
+# ------------------------------------------------------------------- matmul
+def matmul_gflops(sizes, repeats=5):
+    """Best float32 matmul GFLOP/s per size: 2 n^3 / seconds."""
+    matmul = tf.function(tf.linalg.matmul)
+    results = {}
+    for n in sizes:
+        a = tf.random.stateless_uniform((n, n), seed=(1, 2), dtype="float32")
+        b = tf.random.stateless_uniform((n, n), seed=(3, 4), dtype="float32")
+        matmul(a, b)[0, 0].numpy()  # trace and warm up
+        best = float("inf")
+        for _ in range(repeats):
+            start = time.perf_counter()
+            matmul(a, b)[0, 0].numpy()  # .numpy() waits for the result
+            best = min(best, time.perf_counter() - start)
+        results[n] = 2 * n**3 / best / 1e9
+        log(f"matmul {n}x{n}: {results[n]:.1f} GFLOP/s")
+    return results
+
+
+# ------------------------------------------------------------------ training
+def _count_traces(model):
+    """Wraps `model.train_step` to count its traces; returns the counter."""
+    counter = {"traces": 0}
+    train_step = model.train_step
+
+    def counted_train_step(data):
+        counter["traces"] += 1  # Python runs only while tracing
+        return train_step(data)
+
+    model.train_step = counted_train_step
+    return counter
+
+
+def _timed_fit(model, ds, steps):
+    start = time.perf_counter()
+    model.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0)
+    return time.perf_counter() - start
+
+
+def measure(label, config, jit_compile, steps, warmup, repeats):
+    """One result dict for a config at one jit setting."""
+    batch_size = config["batch_size"]
+    result = dict(
+        model=label,
+        model_class=config["model"],
+        config=config["kwargs"],
+        batch_size=batch_size,
+        jit_compile=jit_compile,
+        steps=steps,
+        warmup=warmup,
+    )
+    keras.utils.set_random_seed(SEED)
+    model = getattr(models, config["model"])(seed=SEED, **config["kwargs"])
+    result["generator_params"] = model.generator.count_params()
+    result["discriminator_params"] = model.discriminator.count_params()
+    model.compile(jit_compile=jit_compile)
+    # Keras falls back to False (with a warning) for models it deems unjittable.
+    result["jit_effective"] = bool(model.jit_compile)
+    ds = synthetic_dataset(model, config)
+    counter = _count_traces(model)
+    first = _timed_fit(model, ds, warmup)
+    times = [_timed_fit(model, ds, steps) / steps for _ in range(repeats)]
+    step = min(times)
+    result.update(
+        images_per_second=batch_size / step,
+        ms_per_step=1000 * step,
+        ms_per_step_repeats=[1000 * t for t in times],
+        first_call_seconds=first,
+        compile_seconds=max(first - warmup * step, 0.0),
+        traces=counter["traces"],
+    )
+    return result
+
+
+def run_one(label, config, jit_compile, steps, warmup, repeats):
+    """`measure`, with any failure recorded in the result instead of raised."""
+    log(f"{label} jit_compile={jit_compile} ...")
+    try:
+        result = measure(label, config, jit_compile, steps, warmup, repeats)
+    except Exception as e:  # a benchmark reports and goes on
+        result = dict(
+            model=label,
+            model_class=config["model"],
+            config=config["kwargs"],
+            batch_size=config["batch_size"],
+            jit_compile=jit_compile,
+            error=f"{type(e).__name__}: {e}"[:2000],
+        )
+        log(f"{label} jit_compile={jit_compile} failed: {result['error'][:300]}")
+    else:
+        log(
+            f"{label} jit_compile={jit_compile}: "
+            f"{result['images_per_second']:.0f} images/s, "
+            f"{result['ms_per_step']:.1f} ms/step, "
+            f"first call {result['first_call_seconds']:.1f} s, "
+            f"traces {result['traces']}"
+        )
+        if result["traces"] != 1:
+            log(f"{label}: train_step traced {result['traces']} times (expected 1)")
+    keras.backend.clear_session()
+    gc.collect()
+    return result
+
+
+# -------------------------------------------------------------------- main
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine_info():
+    return dict(
+        cpu=cpu_model(),
+        cores=os.cpu_count(),
+        platform=platform.platform(),
+        python=platform.python_version(),
+        tensorflow=tf.__version__,
+        keras=keras.__version__,
+        keras_backend=keras.backend.backend(),
+        gpus=[d.name for d in tf.config.list_physical_devices("GPU")],
+        date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        choices=list(CONFIGS),
+        default=list(CONFIGS),
+        metavar="MODEL",
+        help=f"configs to run, from {list(CONFIGS)}",
+    )
+    parser.add_argument("--steps", type=int, default=30, help="timed steps per call")
+    parser.add_argument(
+        "--warmup", type=int, default=5, help="untimed steps of the first call"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=2, help="timed calls; the fastest is reported"
+    )
+    parser.add_argument("--jit", choices=list(JIT_SETTINGS), default="both")
+    parser.add_argument(
+        "--matmul-sizes",
+        type=int,
+        nargs="*",
+        default=[1024, 2048],
+        metavar="N",
+        help="n of the n x n float32 matmuls; none to skip",
+    )
+    parser.add_argument("--out", type=pathlib.Path, help="also write the JSON here")
+    args = parser.parse_args(argv)
+    for name in ("steps", "warmup", "repeats"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be >= 1. Received: {getattr(args, name)}")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    report = dict(machine=machine_info())
+    matmul = matmul_gflops(args.matmul_sizes)
+    report["matmul_gflops"] = max(matmul.values()) if matmul else None
+    report["matmul_gflops_by_size"] = {str(n): g for n, g in matmul.items()}
+    report["results"] = [
+        run_one(label, CONFIGS[label], jit, args.steps, args.warmup, args.repeats)
+        for label in args.models
+        for jit in JIT_SETTINGS[args.jit]
+    ]
+    text = json.dumps(report, indent=2)
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n")
+        log(f"wrote {args.out}")
+    print(text)
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The train → sample → checkpoint → save → export loop the recipes share.
+
+`fit_and_export(model, dataset, out_dir, epochs)` is what every recipe's
+`main()` calls after building its model and data. It writes, under
+`out_dir`:
+
+- `samples/samples_epoch_NNN.png`: a grid of generated images per epoch,
+  always from the same noise (and one row per class for conditional models);
+- `losses.png` and `losses.json`: the per-epoch loss curves;
+- `backup/`: a `keras.callbacks.BackupAndRestore` checkpoint written at the
+  end of every epoch (G, D, both optimizers, the random stream). A run that
+  is interrupted and started again with the same `out_dir` resumes from the
+  last finished epoch; the folder is removed when training ends;
+- `model.keras`: the whole trained model, loadable with
+  `keras.saving.load_model` and trainable further;
+- `saved_model/<version>/`: the generator as a SavedModel for TensorFlow
+  Serving (`keras_gans.export.export_generator`);
+- `metrics.json`: training time, throughput and whatever `evaluate` returns.
+"""
+
+import json
+import os
+import pathlib
+import time
+
+import keras
+
+from keras_gans import callbacks as callbacks_lib
+from keras_gans import export as export_lib
+
+
+class _Timer(keras.callbacks.Callback):
+    """Wall-clock seconds and batches of each epoch of `fit`."""
+
+    def __init__(self):
+        super().__init__()
+        self.epoch_seconds = []
+        self.epoch_steps = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+        self.epoch_steps.append(0)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.epoch_steps[-1] += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch_seconds.append(time.perf_counter() - self._start)
+
+    def images_per_second(self, batch_size):
+        """Throughput after the first epoch (which includes compilation)."""
+        seconds, steps = self.epoch_seconds, self.epoch_steps[: len(self.epoch_seconds)]
+        if len(seconds) > 1:
+            seconds, steps = seconds[1:], steps[1:]
+        return sum(steps) * batch_size / sum(seconds) if sum(seconds) else None
+
+
+def fit_and_export(
+    model,
+    dataset,
+    out_dir,
+    epochs,
+    grid_labels=None,
+    num_samples=100,
+    batch_size=None,
+    evaluate=None,
+    callbacks=(),
+    verbose=2,
+    steps_per_epoch=None,
+):
+    """Trains `model` on `dataset` and writes every artefact of a run.
+
+    Args:
+        model: a compiled `AdversarialModel`.
+        dataset: a `tf.data.Dataset` as `model.fit` takes it.
+        out_dir: str or path-like. Folder for all outputs (created).
+        epochs: int. Number of epochs.
+        grid_labels: `None` or `"per_class"`, see `callbacks.SampleGrid`.
+        num_samples: int. Images per sample grid.
+        batch_size: int or `None`. Only used to report images/second
+            (measured after the first epoch, which includes compilation).
+        evaluate: callable `model -> dict` or `None`. Its results (plain
+            numbers) go into `metrics.json` and the returned dict.
+        callbacks: extra Keras callbacks.
+        verbose: int. `fit` verbosity.
+        steps_per_epoch: int or `None`. Batches per epoch (`None`: the
+            whole dataset); small values make quick smoke runs.
+
+    Returns:
+        dict: the contents of `metrics.json`.
+    """
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"`epochs` must be an int >= 1. Received: epochs={epochs!r}")
+    out = pathlib.Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    timer = _Timer()
+    model.fit(
+        dataset,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        shuffle=False,  # the pipeline shuffles; Keras warns on shuffle=True
+        verbose=verbose,
+        callbacks=[
+            callbacks_lib.SampleGrid(
+                out / "samples", num_samples=num_samples, labels=grid_labels, seed=0
+            ),
+            callbacks_lib.LossCurves(out / "losses.png"),
+            keras.callbacks.BackupAndRestore(os.fspath(out / "backup")),
+            timer,
+            *callbacks,
+        ],
+    )
+    model.save(out / "model.keras")
+    export_dir = export_lib.export_generator(model, out / "saved_model")
+    results = {
+        "epochs": epochs,
+        "train_seconds": round(sum(timer.epoch_seconds), 2),
+        "steps": sum(timer.epoch_steps),
+        "model_file": os.fspath(out / "model.keras"),
+        "saved_model": os.fspath(export_dir),
+    }
+    if batch_size and timer.epoch_seconds:
+        results["images_per_second"] = round(timer.images_per_second(batch_size), 1)
+    if evaluate is not None:
+        results.update(evaluate(model))
+    with open(out / "metrics.json", "w") as f:
+        json.dump(results, f, indent=2)
+    return results
+
+
+def recipe_parser(description, defaults):
+    """The command line every digit recipe shares.
+
+    Args:
+        description: str. The recipe's one-line summary.
+        defaults: dict with the recipe's `epochs`, `batch_size`, `seed` and
+            `out`.
+
+    Returns:
+        An `argparse.ArgumentParser` with `--epochs`, `--batch-size`,
+        `--seed`, `--out`, `--tfds` (train on the full TFDS MNIST instead of
+        the embedded digits), `--data-dir` (TFDS data folder) and
+        `--steps-per-epoch`.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--epochs", type=int, default=defaults["epochs"])
+    parser.add_argument("--batch-size", type=int, default=defaults["batch_size"])
+    parser.add_argument("--seed", type=int, default=defaults["seed"])
+    parser.add_argument("--out", default=defaults["out"], help="output folder")
+    parser.add_argument(
+        "--tfds",
+        action="store_true",
+        help="train on TFDS 'mnist' (60000 digits) instead of the embedded 5000",
+    )
+    parser.add_argument(
+        "--data-dir", default=None, help="TFDS data folder (with --tfds)"
+    )
+    parser.add_argument(
+        "--steps-per-epoch",
+        type=int,
+        default=None,
+        help="batches per epoch (default: the whole dataset); for quick smoke runs",
+    )
+    return parser
+
+
+def digits_for_recipe(args, with_labels):
+    """The embedded digits, or TFDS MNIST with `--tfds`, as `args` ask."""
+    from keras_gans import data
+
+    if args.epochs < 1:
+        raise ValueError(f"`--epochs` must be >= 1. Received: {args.epochs}")
+    if args.tfds:
+        return data.from_tfds(
+            "mnist",
+            batch_size=args.batch_size,
+            with_labels=with_labels,
+            seed=args.seed,
+            data_dir=args.data_dir,
+        )
+    return data.digits_dataset(
+        batch_size=args.batch_size, with_labels=with_labels, seed=args.seed
+    )
