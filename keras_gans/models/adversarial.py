@@ -178,8 +178,7 @@ class AdversarialModel(keras.Model):
         self.drift_weight = float(drift_weight)
         self.ema_decay = ema_decay
         if ema_decay is not None and self.ema_generator is None:
-            self.ema_generator = keras.models.clone_model(self.generator)
-            self.ema_generator.set_weights(self.generator.get_weights())
+            self._create_ema_generator()
         self._generator_has_state = bool(self.generator.non_trainable_weights)
         super().compile(optimizer=None, loss=None, **kwargs)
         with self.distribute_strategy.scope():
@@ -195,6 +194,10 @@ class AdversarialModel(keras.Model):
             ema_decay=ema_decay,
             **{k: v for k, v in kwargs.items() if k in _KERAS_COMPILE_KEYS},
         )
+
+    def _create_ema_generator(self):
+        self.ema_generator = keras.models.clone_model(self.generator)
+        self.ema_generator.set_weights(self.generator.get_weights())
 
     def default_optimizer(self):
         """The paper's optimizer for this model (a new instance per call)."""
@@ -500,6 +503,8 @@ class AdversarialModel(keras.Model):
             "latent_dim": self.latent_dim,
             "latent_distribution": self.latent_distribution,
             "seed": self.seed,
+            # So that load_model(..., compile=False) restores the EMA weights.
+            "has_ema_generator": self.ema_generator is not None,
         }
         if not self.builds_own_networks:
             config.update(
@@ -515,7 +520,11 @@ class AdversarialModel(keras.Model):
         for key in ("generator", "discriminator"):
             if isinstance(config.get(key), dict):
                 config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
+        has_ema_generator = config.pop("has_ema_generator", False)
+        model = cls(**config)
+        if has_ema_generator:
+            model._create_ema_generator()
+        return model
 
 
 _KERAS_COMPILE_KEYS = ("jit_compile", "steps_per_execution", "run_eagerly")
