@@ -368,7 +368,9 @@ class AdversarialModel(keras.Model):
             scaled = self.g_optimizer.scale_loss(total / replicas)
         grads = g_tape.gradient(scaled, g_vars)
         self.g_optimizer.apply(grads, g_vars)
-        if self.ema_generator is not None:
+        if self.ema_generator is not None and self.ema_decay is not None:
+            # A model re-compiled without `ema_decay` keeps its EMA weights
+            # (for sampling) but stops updating them.
             self._update_ema(g_inputs)
         for name, value in logs.items():
             self._trackers[name].update_state(value)
