@@ -355,7 +355,7 @@ def _input_gradients(critic, x):
     return _f32(tape.gradient(total, x))  # (B, ...) like x
 
 
-def gradient_penalty(critic, real, fake, seed=None, target=1.0):
+def gradient_penalty(critic, real, fake, seed=None, target=1.0, eps=None):
     """WGAN-GP gradient penalty `mean((||grad_x_hat D(x_hat)||_2 - target)^2)`.
 
     Gulrajani et al. 2017, "Improved Training of Wasserstein GANs", eq. 3 and
@@ -377,6 +377,9 @@ def gradient_penalty(critic, real, fake, seed=None, target=1.0):
             draws the same `eps` on every call; inside a compiled `train_step`
             pass a `SeedGenerator` that the model owns.
         target: float. The gradient norm the penalty pulls towards.
+        eps: tensor or `None`. The interpolation weights, `(B, 1, ..., 1)`;
+            drawn from `seed` when `None` (callers with a random stream of
+            their own, e.g. one per replica, pass them in).
 
     Returns:
         A float32 scalar. Differentiable w.r.t. the critic's weights.
@@ -388,7 +391,9 @@ def gradient_penalty(critic, real, fake, seed=None, target=1.0):
     1.0
     """
     real, fake = _f32(real), _f32(fake)
-    eps = keras.random.uniform(_per_sample_shape(real), seed=seed)  # (B, 1, ..., 1)
+    if eps is None:
+        eps = keras.random.uniform(_per_sample_shape(real), seed=seed)  # (B, 1, ..., 1)
+    eps = _f32(eps)
     x_hat = real + eps * (fake - real)  # (B, ...), on the segment real -> fake
     grads = _input_gradients(critic, x_hat)  # (B, ...)
     axes = tuple(range(1, len(grads.shape)))

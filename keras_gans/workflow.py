@@ -16,16 +16,25 @@
 - `saved_model/<version>/`: the generator as a SavedModel for TensorFlow
   Serving (`keras_gans.export.export_generator`);
 - `metrics.json`: training time, throughput and whatever `evaluate` returns.
+
+Under `MultiWorkerMirroredStrategy` training runs through
+`keras_gans.distribute.fit` (Keras' `fit` does not run there), and only the
+chief writes to `out_dir`; the other workers write to a temporary folder that
+is removed at the end.
 """
 
 import json
 import os
 import pathlib
+import shutil
+import tempfile
 import time
 
 import keras
+import tensorflow as tf
 
 from keras_gans import callbacks as callbacks_lib
+from keras_gans import distribute
 from keras_gans import export as export_lib
 
 
@@ -67,6 +76,10 @@ def fit_and_export(
     callbacks=(),
     verbose=2,
     steps_per_epoch=None,
+    sample_grid=None,
+    eval_every=0,
+    eval_metrics=None,
+    eval_real=None,
 ):
     """Trains `model` on `dataset` and writes every artefact of a run.
 
@@ -85,31 +98,60 @@ def fit_and_export(
         verbose: int. `fit` verbosity.
         steps_per_epoch: int or `None`. Batches per epoch (`None`: the
             whole dataset); small values make quick smoke runs.
+        sample_grid: a callback that replaces the default `SampleGrid`
+            (e.g. `callbacks.TranslationGrid` for image-to-image models).
+        eval_every: int. With N > 0, a `callbacks.Evaluate` computes sample
+            metrics every N epochs into the logs (`val_digit_fd`, ...; in
+            `losses.json` too); the last values and `eval_seconds` go into
+            `metrics.json`. 0: off.
+        eval_metrics: metric names (`keras_gans.evaluation.METRICS`) or
+            `None`: `digit_fd` plus `label_accuracy` (conditional models) or
+            `class_entropy`, for models drawing 28x28x1 digits.
+        eval_real: real images for `Evaluate`, or `None`: the embedded
+            digits of `evaluation.digit_reference()` (2500 samples, drawn
+            with those digits' labels for conditional models).
 
     Returns:
         dict: the contents of `metrics.json`.
     """
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"`epochs` must be an int >= 1. Received: epochs={epochs!r}")
-    out = pathlib.Path(out_dir)
+    strategy = model.distribute_strategy
+    chief = distribute.is_chief(strategy)
+    out = pathlib.Path(out_dir if chief else tempfile.mkdtemp(prefix="keras_gans_worker_"))
     out.mkdir(parents=True, exist_ok=True)
     timer = _Timer()
-    model.fit(
-        dataset,
-        epochs=epochs,
-        steps_per_epoch=steps_per_epoch,
-        shuffle=False,  # the pipeline shuffles; Keras warns on shuffle=True
-        verbose=verbose,
-        callbacks=[
-            callbacks_lib.SampleGrid(
-                out / "samples", num_samples=num_samples, labels=grid_labels, seed=0
-            ),
-            callbacks_lib.LossCurves(out / "losses.png"),
-            keras.callbacks.BackupAndRestore(os.fspath(out / "backup")),
-            timer,
-            *callbacks,
-        ],
-    )
+    if sample_grid is None:
+        sample_grid = callbacks_lib.SampleGrid(
+            out / "samples", num_samples=num_samples, labels=grid_labels, seed=0
+        )
+    eval_callbacks = _evaluate_callbacks(model, eval_every, eval_metrics, eval_real)
+    fit_callbacks = [
+        timer,  # first: epoch times leave out evaluation and file writing
+        *eval_callbacks,  # before LossCurves, so losses.json has val_* too
+        sample_grid,
+        callbacks_lib.LossCurves(out / "losses.png"),
+        keras.callbacks.BackupAndRestore(os.fspath(out / "backup")),
+        *callbacks,
+    ]
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        distribute.fit(
+            model,
+            dataset,
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            verbose=verbose,
+            callbacks=fit_callbacks,
+        )
+    else:
+        model.fit(
+            dataset,
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=False,  # the pipeline shuffles; Keras warns on shuffle=True
+            verbose=verbose,
+            callbacks=fit_callbacks,
+        )
     model.save(out / "model.keras")
     export_dir = export_lib.export_generator(model, out / "saved_model")
     results = {
@@ -121,11 +163,59 @@ def fit_and_export(
     }
     if batch_size and timer.epoch_seconds:
         results["images_per_second"] = round(timer.images_per_second(batch_size), 1)
+    for callback in eval_callbacks:
+        history = callback.history
+        results["eval_seconds"] = round(sum(history["seconds"]), 2)
+        results.update(
+            {k: v[-1] for k, v in history.items() if k not in ("epoch", "seconds")}
+        )
     if evaluate is not None:
         results.update(evaluate(model))
     with open(out / "metrics.json", "w") as f:
         json.dump(results, f, indent=2)
+    if not chief:
+        shutil.rmtree(out, ignore_errors=True)
     return results
+
+
+def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real):
+    """`[callbacks.Evaluate(...)]` as `fit_and_export` sets it up, or `[]`."""
+    if (
+        not isinstance(eval_every, int)
+        or isinstance(eval_every, bool)
+        or eval_every < 0
+    ):
+        raise ValueError(
+            f"`eval_every` must be an int >= 0. Received: eval_every={eval_every!r}"
+        )
+    if not eval_every:
+        return []
+    from keras_gans import evaluation
+
+    conditional = getattr(model, "num_classes", None) is not None
+    labels = None
+    if eval_real is None:
+        shape = tuple(int(d) for d in model.generator.outputs[0].shape[1:])
+        if shape != (28, 28, 1):
+            raise ValueError(
+                "`eval_real` is needed for a model that does not draw 28x28x1 "
+                f"digits. Received: eval_real=None for {shape} images"
+            )
+        eval_real, reference_labels = evaluation.digit_reference()
+        if conditional:
+            labels = reference_labels
+    if eval_metrics is None:
+        eval_metrics = ["digit_fd"]
+        eval_metrics.append("label_accuracy" if conditional else "class_entropy")
+    return [
+        callbacks_lib.Evaluate(
+            eval_real,
+            eval_metrics,
+            every=eval_every,
+            num_samples=evaluation.DIGIT_REFERENCE_SIZE,
+            labels=labels,
+        )
+    ]
 
 
 def recipe_parser(description, defaults):
@@ -139,8 +229,9 @@ def recipe_parser(description, defaults):
     Returns:
         An `argparse.ArgumentParser` with `--epochs`, `--batch-size`,
         `--seed`, `--out`, `--tfds` (train on the full TFDS MNIST instead of
-        the embedded digits), `--data-dir` (TFDS data folder) and
-        `--steps-per-epoch`.
+        the embedded digits), `--data-dir` (TFDS data folder),
+        `--steps-per-epoch`, `--strategy` and `--eval-every` (pass it on as
+        `fit_and_export(..., eval_every=args.eval_every)`).
     """
     import argparse
 
@@ -163,7 +254,26 @@ def recipe_parser(description, defaults):
         default=None,
         help="batches per epoch (default: the whole dataset); for quick smoke runs",
     )
+    parser.add_argument(
+        "--eval-every",
+        type=int,
+        default=0,
+        help="compute sample metrics (digit FD, ...) every N epochs into the "
+        "logs and metrics.json (default 0: off)",
+    )
+    parser.add_argument(
+        "--strategy",
+        default="default",
+        choices=distribute.STRATEGIES,
+        help="tf.distribute strategy; --batch-size is the global batch "
+        "(multiworker reads the workers from TF_CONFIG)",
+    )
     return parser
+
+
+def strategy_for_recipe(args):
+    """The `tf.distribute` strategy `--strategy` names; build the model in its scope."""
+    return distribute.get_strategy(getattr(args, "strategy", "default"))
 
 
 def digits_for_recipe(args, with_labels):

@@ -57,16 +57,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(args.seed)
     dataset = workflow.digits_for_recipe(args, with_labels=False)
-    model = DCGAN(
-        image_size=28,
-        channels=1,
-        latent_dim=CONFIG["latent_dim"],
-        generator_filters=args.generator_filters,
-        discriminator_filters=args.discriminator_filters,
-        kernel_size=CONFIG["kernel_size"],
-        seed=args.seed,
-    )
-    model.compile(loss=CONFIG["loss"], jit_compile=CONFIG["jit_compile"])
+    with workflow.strategy_for_recipe(args).scope():
+        model = DCGAN(
+            image_size=28,
+            channels=1,
+            latent_dim=CONFIG["latent_dim"],
+            generator_filters=args.generator_filters,
+            discriminator_filters=args.discriminator_filters,
+            kernel_size=CONFIG["kernel_size"],
+            seed=args.seed,
+        )
+        model.compile(loss=CONFIG["loss"], jit_compile=CONFIG["jit_compile"])
     results = workflow.fit_and_export(
         model,
         dataset,
@@ -75,6 +76,7 @@ def main(argv=None):
         batch_size=args.batch_size,
         evaluate=evaluate,
         steps_per_epoch=args.steps_per_epoch,
+        eval_every=args.eval_every,
     )
     print(json.dumps(results))
     return results

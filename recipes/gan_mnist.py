@@ -50,8 +50,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(args.seed)
     dataset = workflow.digits_for_recipe(args, with_labels=False)
-    model = GAN(latent_dim=CONFIG["latent_dim"], seed=args.seed)
-    model.compile(loss=args.loss, jit_compile=CONFIG["jit_compile"])
+    with workflow.strategy_for_recipe(args).scope():
+        model = GAN(latent_dim=CONFIG["latent_dim"], seed=args.seed)
+        model.compile(loss=args.loss, jit_compile=CONFIG["jit_compile"])
     results = workflow.fit_and_export(
         model,
         dataset,
@@ -60,6 +61,7 @@ def main(argv=None):
         batch_size=args.batch_size,
         evaluate=evaluate,
         steps_per_epoch=args.steps_per_epoch,
+        eval_every=args.eval_every,
     )
     print(json.dumps(results))
     return results

@@ -250,12 +250,47 @@ class AdversarialModel(keras.Model):
             return data[0], data[1]
         return data, None
 
-    def sample_noise(self, batch_size, seed=None):
-        """Latent vectors `(batch_size, latent_dim)` from the model's prior."""
+    def replica_seed(self):
+        """A stateless seed for this step's random numbers, or `None`.
+
+        Under a `tf.distribute` strategy with several replicas the
+        `SeedGenerator`'s state is one mirrored variable, so every replica
+        would draw the same numbers (a global batch of B would hold only
+        B / N distinct latent vectors). There this returns the generator's
+        next seed with the replica id folded in, `(2,)` int, distinct per
+        replica; with one replica it returns `None` and callers draw from the
+        `SeedGenerator` itself, so single-device runs are unchanged.
+        """
+        context = tf.distribute.get_replica_context()
+        if context is None or context.num_replicas_in_sync == 1:
+            return None
+        seed = self.seed_generator.next()
+        return tf.random.experimental.stateless_fold_in(
+            seed, context.replica_id_in_sync_group
+        )
+
+    def _uniform(self, shape, minval=0.0, maxval=1.0, seed=None):
+        replica_seed = self.replica_seed() if seed is None else None
+        if replica_seed is not None:
+            return tf.random.stateless_uniform(
+                shape, replica_seed, minval=minval, maxval=maxval
+            )
         seed = self.seed_generator if seed is None else seed
+        return keras.random.uniform(shape, minval=minval, maxval=maxval, seed=seed)
+
+    def sample_noise(self, batch_size, seed=None):
+        """Latent vectors `(batch_size, latent_dim)` from the model's prior.
+
+        `seed=None` draws from the model's stream (distinct per replica under
+        a distribution strategy); an int draws the same vectors every call.
+        """
         shape = (batch_size, self.latent_dim)
         if self.latent_distribution == "uniform":
-            return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
+            return self._uniform(shape, -1.0, 1.0, seed)
+        replica_seed = self.replica_seed() if seed is None else None
+        if replica_seed is not None:
+            return tf.random.stateless_normal(shape, replica_seed)
+        seed = self.seed_generator if seed is None else seed
         return keras.random.normal(shape, seed=seed)
 
     def generator_inputs(self, batch_size, condition, seed=None):
@@ -299,6 +334,15 @@ class AdversarialModel(keras.Model):
         return self.split_discriminator_outputs(outputs)
 
     # -------------------------------------------------------------- train step
+    def generator_variables(self):
+        """The generator weights a train step updates (all trainable ones;
+        `ProgressiveGAN` returns those of the current phase only)."""
+        return self.generator.trainable_variables
+
+    def discriminator_variables(self):
+        """The discriminator weights a train step updates."""
+        return self.discriminator.trainable_variables
+
     def _critic(self, condition):
         def critic(images):
             return self.discriminate(images, condition)[0]
@@ -307,7 +351,7 @@ class AdversarialModel(keras.Model):
 
     def _discriminator_step(self, real, condition, fake):
         replicas = _num_replicas()
-        d_vars = self.discriminator.trainable_variables
+        d_vars = self.discriminator_variables()
         logs = {}
         with tf.GradientTape() as tape:
             real_logits, real_aux = self.discriminate(real, condition)
@@ -320,8 +364,9 @@ class AdversarialModel(keras.Model):
                 logs[name] = value
                 total = total + value
             if self.gp_weight:
+                eps_shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
                 gp = losses_lib.gradient_penalty(
-                    self._critic(condition), real, fake, seed=self.seed_generator
+                    self._critic(condition), real, fake, eps=self._uniform(eps_shape)
                 )
                 logs["gp"] = gp
                 total = total + self.gp_weight * gp
@@ -342,7 +387,7 @@ class AdversarialModel(keras.Model):
         real, condition = self.unpack_batch(data)
         batch_size = ops.shape(real)[0]
         replicas = _num_replicas()
-        g_vars = self.generator.trainable_variables
+        g_vars = self.generator_variables()
         logs = {}
         for _ in range(self.d_steps - 1):
             fake = self.generator(

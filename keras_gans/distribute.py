@@ -1,0 +1,196 @@
+"""Training on many devices and machines with `tf.distribute`.
+
+Every model of the zoo trains under a strategy with no code change beyond
+the scope::
+
+    strategy = keras_gans.distribute.get_strategy("mirrored")
+    with strategy.scope():
+        model = keras_gans.DCGAN(...)
+        model.compile()
+    keras_gans.distribute.fit(model, dataset, epochs=5)   # or model.fit
+
+What the models do under a strategy (`AdversarialModel`):
+
+- Each replica's loss is divided by the number of replicas, so the summed
+  gradients equal those of the global batch on one device.
+- Each replica draws its own noise (the replica id is folded into the
+  model's seed), so a global batch holds B distinct latent vectors.
+- Logged losses are the global-batch means (Keras reduces them over all
+  replicas; `fit` below reads the synced trackers).
+- BatchNorm normalises each replica's share of the batch with that share's
+  statistics (moving averages are averaged across replicas). With small
+  per-replica batches use `keras.layers.BatchNormalization(synchronized=True)`
+  in your own networks, or instance/group normalisation (Pix2Pix's
+  `norm="instance"`).
+
+`model.fit` works under the default strategy, `MirroredStrategy` and
+`TPUStrategy`. Under `MultiWorkerMirroredStrategy` Keras 3's `fit` does not
+run (keras-team/keras#20585: the trainer's symbolic build reduces a
+`PerReplica` batch with `strategy.reduce`, and the reduction of per-replica
+step outputs fails on scalars). `keras_gans.distribute.fit` is a small
+driver with the same contract as `model.fit` for these models: it runs the
+model's own `train_step` through `strategy.run` on a distributed dataset,
+reads the metrics in cross-replica context (so they cover all replicas),
+and calls Keras callbacks (progress bar, `History`, `SampleGrid`,
+`BackupAndRestore`-style callbacks that act on epoch ends) as `fit` does.
+`workflow.fit_and_export` uses it for `MultiWorkerMirroredStrategy`.
+"""
+
+import json
+import os
+
+import keras
+import tensorflow as tf
+
+STRATEGIES = ("default", "mirrored", "multiworker", "tpu")
+
+
+def get_strategy(name="default", devices=None, tpu=None):
+    """A `tf.distribute.Strategy` by name.
+
+    Args:
+        name: str. `"default"` (one device), `"mirrored"` (all local GPUs, or
+            `devices`), `"multiworker"` (`MultiWorkerMirroredStrategy`;
+            workers from the `TF_CONFIG` environment variable) or `"tpu"`
+            (`TPUStrategy`; `tpu` names the TPU, `""` for a local one).
+        devices: list of str or `None`. Devices of a `"mirrored"` strategy.
+        tpu: str or `None`. TPU name or address for `"tpu"`.
+
+    Returns:
+        The strategy. Build and compile the model inside `strategy.scope()`.
+    """
+    if name not in STRATEGIES:
+        raise ValueError(f"`strategy` must be one of {STRATEGIES}. Received: {name!r}")
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy(devices)
+    if name == "multiworker":
+        if "TF_CONFIG" in os.environ:
+            _check_tf_config(os.environ["TF_CONFIG"])
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=tpu or "")
+    tf.config.experimental_connect_to_cluster(resolver)
+    tf.tpu.experimental.initialize_tpu_system(resolver)
+    return tf.distribute.TPUStrategy(resolver)
+
+
+def _check_tf_config(text):
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"`TF_CONFIG` is not valid JSON: {e}. Received: {text!r}")
+    for key in ("cluster", "task"):
+        if key not in config:
+            raise ValueError(f"`TF_CONFIG` has no {key!r} entry. Received: {text!r}")
+
+
+def is_chief(strategy=None):
+    """Whether this process should write files (checkpoints, grids, exports).
+
+    True for single-process strategies; under `MultiWorkerMirroredStrategy`
+    only for the chief (task 0 of `"chief"`, or worker 0 with no chief).
+    """
+    strategy = strategy or tf.distribute.get_strategy()
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not getattr(resolver, "cluster_spec", None):
+        return True
+    if not resolver.cluster_spec().as_dict():
+        return True
+    task_type, task_id = resolver.task_type, resolver.task_id
+    if task_type == "chief":
+        return True
+    has_chief = "chief" in resolver.cluster_spec().as_dict()
+    return task_type in (None, "worker") and task_id == 0 and not has_chief
+
+
+def _steps(dataset, steps_per_epoch):
+    if steps_per_epoch is not None:
+        if steps_per_epoch < 1:
+            raise ValueError(
+                f"`steps_per_epoch` must be >= 1. Received: {steps_per_epoch}"
+            )
+        return int(steps_per_epoch)
+    cardinality = int(dataset.cardinality())
+    if cardinality < 0:
+        raise ValueError(
+            "The dataset's length is unknown or infinite; pass `steps_per_epoch` "
+            "(every worker must run the same number of steps)."
+        )
+    return cardinality
+
+
+def fit(
+    model,
+    dataset,
+    epochs=1,
+    steps_per_epoch=None,
+    callbacks=None,
+    verbose=1,
+    initial_epoch=0,
+):
+    """`model.fit` for a GAN of this package, under any `tf.distribute` strategy.
+
+    Runs `model.train_step` in every replica of the model's strategy (the
+    one whose scope built it) on global batches of `dataset`, split across
+    replicas by `strategy.experimental_distribute_dataset`; Keras callbacks
+    receive the usual calls and logs. Use it for
+    `MultiWorkerMirroredStrategy`, where `model.fit` does not run; under
+    other strategies it gives the same updates as `model.fit`.
+
+    Args:
+        model: a compiled `AdversarialModel`.
+        dataset: `tf.data.Dataset` of global batches (batch size = per-replica
+            batch x replicas). Under multi-worker training each worker
+            passes the same pipeline; `tf.data` shards it.
+        epochs: int. Index of the last epoch, as in `fit`.
+        steps_per_epoch: int or `None`. Steps per epoch; `None` uses the
+            dataset's length (which must be finite).
+        callbacks: list of `keras.callbacks.Callback`.
+        verbose: 0, 1 or 2, as in `fit`.
+        initial_epoch: int. Epoch to start from, as in `fit`.
+
+    Returns:
+        The `keras.callbacks.History` of the run.
+    """
+    if not getattr(model, "compiled", False):
+        raise ValueError("`model` must be compiled before `fit`.")
+    strategy = model.distribute_strategy
+    steps = _steps(dataset, steps_per_epoch)
+    # Repeated, so epochs end after `steps` batches and no worker ever meets
+    # the end of its shard inside a collective step.
+    distributed = strategy.experimental_distribute_dataset(dataset.repeat())
+
+    @tf.function
+    def train_function(iterator):
+        strategy.run(model.train_step, args=(next(iterator),))
+        # Cross-replica reads of the synced trackers: all replicas' updates.
+        return {m.name: m.result() for m in model.metrics}
+
+    callback_list = keras.callbacks.CallbackList(
+        callbacks,
+        add_history=True,
+        add_progbar=verbose != 0,
+        verbose=verbose,
+        epochs=epochs,
+        steps=steps,
+        model=model,
+    )
+    model.stop_training = False
+    callback_list.on_train_begin()
+    logs = {}
+    iterator = iter(distributed)
+    for epoch in range(initial_epoch, epochs):
+        model.reset_metrics()
+        callback_list.on_epoch_begin(epoch)
+        for step in range(steps):
+            callback_list.on_train_batch_begin(step)
+            logs = {k: float(v) for k, v in train_function(iterator).items()}
+            callback_list.on_train_batch_end(step, logs)
+            if model.stop_training:
+                break
+        callback_list.on_epoch_end(epoch, dict(logs))
+        if model.stop_training:
+            break
+    callback_list.on_train_end(dict(logs))
+    return model.history
