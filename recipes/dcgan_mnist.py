@@ -37,7 +37,7 @@ CONFIG = dict(
     discriminator_filters=32,
     kernel_size=5,
     loss="non_saturating",
-    jit_compile=True,
+    jit_compile=False,  # XLA was slower for dcgan28 on 2 CPU cores (BENCHMARKS.md)
 )
 
 

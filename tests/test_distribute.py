@@ -130,47 +130,6 @@ def test_driver_honours_stop_training():
     assert int(model.g_optimizer.iterations) == 2
 
 
-_MIRRORED_DRIVER = _NETS + textwrap.dedent(
-    """
-    import json
-    from keras_gans import distribute
-
-    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    with mirrored.scope():
-        a = build()
-    a.fit(dataset(), epochs=2, verbose=0)
-    with mirrored.scope():
-        b = build()
-    history = distribute.fit(b, dataset(), epochs=2, verbose=0)
-    print(json.dumps({
-        "max_diff": max(float(np.abs(u - v).max())
-                        for u, v in zip(a.get_weights(), b.get_weights())),
-        "d_loss": history.history["d_loss"],
-    }))
-    """
-)
-
-
-def test_driver_matches_model_fit_on_two_replicas():
-    script = (
-        "import tensorflow as tf\n"
-        "cpu = tf.config.list_physical_devices('CPU')[0]\n"
-        "tf.config.set_logical_device_configuration("
-        "cpu, [tf.config.LogicalDeviceConfiguration()] * 2)\n" + _MIRRORED_DRIVER
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=_ENV,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out["max_diff"] < 1e-6
-    assert len(out["d_loss"]) == 2
-
-
 _WORKER = _NETS + textwrap.dedent(
     """
     import json, sys
