@@ -19,9 +19,11 @@ What the models do under a strategy (`AdversarialModel`):
   replicas; `fit` below reads the synced trackers).
 - BatchNorm normalises each replica's share of the batch with that share's
   statistics (moving averages are averaged across replicas). With small
-  per-replica batches use `keras.layers.BatchNormalization(synchronized=True)`
-  in your own networks, or instance/group normalisation (Pix2Pix's
-  `norm="instance"`).
+  per-replica batches pass `sync_batch_norm=True` to `DCGAN` or
+  `ConditionalGAN` (global-batch statistics, one all-reduce per layer), use
+  `keras.layers.BatchNormalization(synchronized=True)` in your own
+  networks, or instance normalisation (Pix2Pix). ProgressiveGAN has no
+  BatchNorm (PixelNorm is per sample).
 
 `model.fit` works under the default strategy, `MirroredStrategy` and
 `TPUStrategy`. Under `MultiWorkerMirroredStrategy` Keras 3's `fit` does not

@@ -447,3 +447,29 @@ def test_mixed_bfloat16_step_and_round_trip(mixed_bfloat16, name, make, tmp_path
     loaded = keras.saving.load_model(tmp_path / "model.keras")
     assert loaded.generator.compute_dtype == "bfloat16"
     np.testing.assert_array_equal(loaded.generate(3, labels=labels, seed=0), images)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: _tiny_dcgan(sync_batch_norm=True, seed=3),
+        lambda: _tiny_cgan(discriminator_batch_norm=True, sync_batch_norm=True, seed=3),
+    ],
+    ids=["dcgan", "cgan_conv"],
+)
+def test_sync_batch_norm_option(make, tmp_path):
+    """Every BatchNorm of G and D is synchronized; the option survives the
+    config and `.keras` round trips, and the model trains."""
+    model = make()
+    norms = [
+        layer
+        for net in (model.generator, model.discriminator)
+        for layer in net.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    assert norms and all(layer.synchronized for layer in norms)
+    assert type(model).from_config(model.get_config()).sync_batch_norm
+    model.compile()
+    _assert_finite(_fit(model, _digits(model.num_classes is not None, 1)), ["d_loss"])
+    model.save(tmp_path / "m.keras")
+    assert keras.saving.load_model(tmp_path / "m.keras").sync_batch_norm

@@ -92,6 +92,7 @@ def cgan_conv_discriminator(
     head="projection",
     batch_norm=False,
     auxiliary_classifier=False,
+    sync_batch_norm=False,
 ):
     """A strided-conv discriminator conditioned on the label.
 
@@ -116,7 +117,8 @@ def cgan_conv_discriminator(
         )
         y = layers.Reshape((image_size, image_size, 1))(y)
         x = layers.Concatenate()([images, y])
-    features = layers.Flatten()(conv_trunk(x, stages, filters, kernel_size, batch_norm))
+    trunk = conv_trunk(x, stages, filters, kernel_size, batch_norm, sync_batch_norm)
+    features = layers.Flatten()(trunk)
     logits = layers.Dense(1, kernel_initializer=DCGAN_INIT, name="logit")(features)
     if head == "projection":
         embed = layers.Embedding(
@@ -169,6 +171,8 @@ class ConditionalGAN(AdversarialModel):
         kernel_size: int. Conv kernel size.
         conv_head: str. `"projection"` or `"concat"`.
         discriminator_batch_norm: bool. BatchNorm in the conv D.
+        sync_batch_norm: bool. BatchNorm layers (conv G, conv D) use the
+            global batch's statistics under a `tf.distribute` strategy.
         auxiliary_weight: float. With a value > 0, D gets an auxiliary
             class head and both nets a class cross-entropy term of this
             weight (AC-GAN, Odena et al. 2017); 0 keeps the paper's model.
@@ -197,6 +201,7 @@ class ConditionalGAN(AdversarialModel):
         kernel_size=5,
         conv_head="projection",
         discriminator_batch_norm=False,
+        sync_batch_norm=False,
         auxiliary_weight=0.0,
         latent_distribution="uniform",
         seed=None,
@@ -243,6 +248,7 @@ class ConditionalGAN(AdversarialModel):
         self.kernel_size = kernel_size
         self.conv_head = conv_head
         self.discriminator_batch_norm = discriminator_batch_norm
+        self.sync_batch_norm = sync_batch_norm
         size, channels = image_shape[0], image_shape[2]
         if architecture in ("maxout", "mlp_conv"):
             generator = cgan_mlp_generator(
@@ -250,7 +256,13 @@ class ConditionalGAN(AdversarialModel):
             )
         else:
             generator = dcgan_generator(
-                latent_dim, size, channels, generator_filters, kernel_size, num_classes
+                latent_dim,
+                size,
+                channels,
+                generator_filters,
+                kernel_size,
+                num_classes,
+                sync_batch_norm=sync_batch_norm,
             )
         if architecture == "maxout":
             discriminator = cgan_maxout_discriminator(
@@ -269,6 +281,7 @@ class ConditionalGAN(AdversarialModel):
                 conv_head,
                 discriminator_batch_norm,
                 auxiliary,
+                sync_batch_norm,
             )
         super().__init__(
             generator=generator,
@@ -327,5 +340,6 @@ class ConditionalGAN(AdversarialModel):
             "kernel_size": self.kernel_size,
             "conv_head": self.conv_head,
             "discriminator_batch_norm": self.discriminator_batch_norm,
+            "sync_batch_norm": self.sync_batch_norm,
             "auxiliary_weight": self.auxiliary_weight,
         }

@@ -38,6 +38,7 @@ def dcgan_generator(
     filters=128,
     kernel_size=5,
     num_classes=None,
+    sync_batch_norm=False,
 ):
     """Fractionally-strided convolutions with BatchNorm and ReLU, tanh output.
 
@@ -46,7 +47,9 @@ def dcgan_generator(
     the channels; BatchNorm everywhere but the output layer. With
     `image_size=64, filters=128` this is the paper's 4x4x1024 -> 64x64x3 net.
     `num_classes` adds a one-hot label input joined to z (a conditional
-    DCGAN, as in Mirza & Osindero's conditioning).
+    DCGAN, as in Mirza & Osindero's conditioning). `sync_batch_norm` makes
+    BatchNorm use the statistics of the global batch under a
+    `tf.distribute` strategy (`BatchNormalization(synchronized=True)`).
     """
     stages = num_upsamplings(image_size)
     start = image_size // 2**stages
@@ -63,7 +66,7 @@ def dcgan_generator(
         start * start * width, use_bias=False, kernel_initializer=DCGAN_INIT
     )(x)
     x = layers.Reshape((start, start, width))(x)
-    x = layers.BatchNormalization()(x)
+    x = layers.BatchNormalization(synchronized=sync_batch_norm)(x)
     x = layers.ReLU()(x)
     for stage in range(1, stages):
         x = layers.Conv2DTranspose(
@@ -74,7 +77,7 @@ def dcgan_generator(
             use_bias=False,
             kernel_initializer=DCGAN_INIT,
         )(x)
-        x = layers.BatchNormalization()(x)
+        x = layers.BatchNormalization(synchronized=sync_batch_norm)(x)
         x = layers.ReLU()(x)
     images = layers.Conv2DTranspose(
         channels,
@@ -88,7 +91,9 @@ def dcgan_generator(
     return keras.Model(inputs if num_classes else noise, images, name="generator")
 
 
-def conv_trunk(images, stages, filters=64, kernel_size=5, batch_norm=True):
+def conv_trunk(
+    images, stages, filters=64, kernel_size=5, batch_norm=True, sync_batch_norm=False
+):
     """D's body: `stages` stride-2 convs, channels doubling, LeakyReLU(0.2).
 
     BatchNorm follows every conv but the first (Radford et al. 2016, sec 3).
@@ -105,12 +110,14 @@ def conv_trunk(images, stages, filters=64, kernel_size=5, batch_norm=True):
             kernel_initializer=DCGAN_INIT,
         )(x)
         if batch_norm and stage > 0:
-            x = layers.BatchNormalization()(x)
+            x = layers.BatchNormalization(synchronized=sync_batch_norm)(x)
         x = layers.LeakyReLU(0.2)(x)
     return x
 
 
-def dcgan_discriminator(image_size=64, channels=3, filters=64, kernel_size=5):
+def dcgan_discriminator(
+    image_size=64, channels=3, filters=64, kernel_size=5, sync_batch_norm=False
+):
     """Strided convolutions with LeakyReLU(0.2), BatchNorm after the first.
 
     Radford et al. 2016, sec 3: no pooling, BatchNorm in every layer but the
@@ -118,7 +125,13 @@ def dcgan_discriminator(image_size=64, channels=3, filters=64, kernel_size=5):
     from the flattened last map.
     """
     images = keras.Input((image_size, image_size, channels), name="images")
-    x = conv_trunk(images, num_upsamplings(image_size), filters, kernel_size)
+    x = conv_trunk(
+        images,
+        num_upsamplings(image_size),
+        filters,
+        kernel_size,
+        sync_batch_norm=sync_batch_norm,
+    )
     x = layers.Flatten()(x)
     logits = layers.Dense(1, kernel_initializer=DCGAN_INIT, name="logit")(x)
     return keras.Model(images, logits, name="discriminator")
@@ -146,6 +159,10 @@ class DCGAN(AdversarialModel):
         discriminator_filters: int. Channels of D's first map.
         kernel_size: int. Convolution kernel size (paper: 5).
         latent_distribution: str. `"uniform"` (paper) or `"normal"`.
+        sync_batch_norm: bool. Under a `tf.distribute` strategy, BatchNorm
+            normalises with the statistics of the global batch rather than
+            each replica's share (costs an all-reduce per BatchNorm layer;
+            worth it when per-replica batches are small).
         seed: int or `None`.
 
     Example:
@@ -167,20 +184,31 @@ class DCGAN(AdversarialModel):
         discriminator_filters=64,
         kernel_size=5,
         latent_distribution="uniform",
+        sync_batch_norm=False,
         seed=None,
         **kwargs,
     ):
         self.image_size = image_size
+        self.sync_batch_norm = sync_batch_norm
         self.channels = channels
         self.generator_filters = generator_filters
         self.discriminator_filters = discriminator_filters
         self.kernel_size = kernel_size
         super().__init__(
             generator=dcgan_generator(
-                latent_dim, image_size, channels, generator_filters, kernel_size
+                latent_dim,
+                image_size,
+                channels,
+                generator_filters,
+                kernel_size,
+                sync_batch_norm=sync_batch_norm,
             ),
             discriminator=dcgan_discriminator(
-                image_size, channels, discriminator_filters, kernel_size
+                image_size,
+                channels,
+                discriminator_filters,
+                kernel_size,
+                sync_batch_norm=sync_batch_norm,
             ),
             latent_dim=latent_dim,
             latent_distribution=latent_distribution,
@@ -196,5 +224,6 @@ class DCGAN(AdversarialModel):
             generator_filters=self.generator_filters,
             discriminator_filters=self.discriminator_filters,
             kernel_size=self.kernel_size,
+            sync_batch_norm=self.sync_batch_norm,
         )
         return config
