@@ -138,16 +138,32 @@ def test_dcgan_signatures(tmp_path):
     np.testing.assert_allclose(a, model.generate(4, seed=5), atol=1e-5)
 
 
-# The shape checks in the signatures have no control dependency on the
-# generator's ops, so a wrong shape sometimes fails first in the generator
-# (e.g. "Matrix size-incompatible") rather than with the named message: only
-# the error type is checked for shapes. Label values cannot fail elsewhere.
+# The checks run before the generator (control dependencies), so a bad
+# request fails with the named message, never first in a generator kernel.
 def test_dcgan_bad_inputs_raise(tmp_path):
     served = tf.saved_model.load(export_generator(_dcgan(), str(tmp_path)))
-    with pytest.raises(tf.errors.InvalidArgumentError):
-        served.signatures["serving_default"](noise=tf.zeros([2, LATENT + 1]))
+    serve = served.signatures["serving_default"]
+    for _ in range(5):  # the order of independent ops is not fixed: repeat
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match=f"`noise` must have shape \\[batch, {LATENT}\\]"
+        ):
+            serve(noise=tf.zeros([2, LATENT + 1]))
     with pytest.raises(tf.errors.InvalidArgumentError, match="`batch_size` must be"):
         _sample(served, 0, batch_size=np.int32(0))
+
+
+def test_wrong_dtype_is_rejected_by_the_signature(tmp_path):
+    """Before any op runs: the signature names the expected and received dtypes."""
+    served = tf.saved_model.load(export_generator(_cgan(), str(tmp_path)))
+    serve = served.signatures["serving_default"]
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="expected to be a float tensor but is a int32"
+    ):
+        serve(noise=tf.zeros([2, LATENT], tf.int32), labels=tf.constant([0, 1]))
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="expected to be a int32 tensor but is a float"
+    ):
+        serve(noise=tf.zeros([2, LATENT]), labels=tf.constant([0.0, 1.0]))
 
 
 def test_uint8_output_maps_the_float_output(tmp_path):
@@ -206,7 +222,7 @@ def test_cgan_signatures(tmp_path):
     [
         ([0, 1, 10], "`labels` must be < num_classes=10"),
         ([-1, 0, 1], "`labels` must be >= 0"),
-        ([0, 1], None),  # batch sizes differ: see test_dcgan_bad_inputs_raise
+        ([0, 1], "`noise` and `labels` must have the same batch size"),
     ],
 )
 def test_cgan_bad_labels_raise(tmp_path, labels, match):
