@@ -180,6 +180,8 @@ def fit(
     )
     model.stop_training = False
     callback_list.on_train_begin()
+    # `BackupAndRestore` sets the epoch to resume from, as `fit` reads it.
+    initial_epoch = getattr(model, "_initial_epoch", None) or initial_epoch
     logs = {}
     iterator = iter(distributed)
     for epoch in range(initial_epoch, epochs):
@@ -195,4 +197,5 @@ def fit(
         if model.stop_training:
             break
     callback_list.on_train_end(dict(logs))
+    model._initial_epoch = None
     return model.history

@@ -95,7 +95,7 @@ def test_driver_matches_model_fit_on_one_device():
     keras.utils.set_random_seed(0)
     a = _tiny_model()
     count_a = Count()
-    hist_a = a.fit(_data(), epochs=2, verbose=0, callbacks=[count_a])
+    hist_a = a.fit(_data(), epochs=2, verbose=0, callbacks=[count_a], shuffle=False)
     keras.utils.set_random_seed(0)
     b = _tiny_model()
     count_b = Count()
@@ -128,6 +128,38 @@ def test_driver_honours_stop_training():
     history = distribute.fit(model, _data(), epochs=5, verbose=0, callbacks=[Stop()])
     assert len(history.history["d_loss"]) == 1
     assert int(model.g_optimizer.iterations) == 2
+
+
+def test_driver_resumes_with_backup_and_restore(tmp_path):
+    """Interrupted in epoch 2 and started again with the same backup folder,
+    the driver continues from epoch 2 and ends where an uninterrupted run does."""
+
+    class Crash(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 2:
+                raise RuntimeError("interrupted")
+
+    keras.utils.set_random_seed(0)
+    straight = _tiny_model()
+    distribute.fit(straight, _data(), epochs=3, verbose=0)
+
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
+    keras.utils.set_random_seed(0)
+    first = _tiny_model()
+    with pytest.raises(RuntimeError, match="interrupted"):
+        distribute.fit(first, _data(), epochs=3, verbose=0, callbacks=[backup, Crash()])
+    keras.utils.set_random_seed(0)
+    resumed = _tiny_model()
+    history = distribute.fit(
+        resumed,
+        _data(),
+        epochs=3,
+        verbose=0,
+        callbacks=[keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))],
+    )
+    assert history.epoch == [2]
+    for u, v in zip(straight.get_weights(), resumed.get_weights()):
+        np.testing.assert_allclose(u, v, rtol=1e-6, atol=1e-7)
 
 
 _WORKER = _NETS + textwrap.dedent(
