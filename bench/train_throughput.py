@@ -105,6 +105,29 @@ CONFIGS = {
         batch_size=64,
         data="labeled",
     ),
+    # Pix2Pix at the paper's size: U-Net-256 (54M params), 70x70 PatchGAN.
+    "pix2pix256_b1": dict(model="Pix2Pix", kwargs={}, batch_size=1, data="pairs"),
+    "pix2pix256_b4": dict(model="Pix2Pix", kwargs={}, batch_size=4, data="pairs"),
+    # ProgressiveGAN, the recipes/pggan_digits.py model, at each phase's
+    # resolution (`phase`: 0 = 4x4, 2s - 1 = stage s fading in, 2s = stable).
+    **{
+        f"pggan_digits_{label}": dict(
+            model="ProgressiveGAN",
+            kwargs=dict(
+                max_resolution=32, channels=1, latent_dim=128, fmap_base=256, fmap_max=64
+            ),
+            batch_size=batch_size,
+            data="progressive",
+            phase=phase,
+        )
+        for label, phase, batch_size in [
+            ("r4", 0, 16),
+            ("r8", 2, 16),
+            ("r16", 4, 16),
+            ("r32_fade", 5, 32),
+            ("r32", 6, 32),
+        ]
+    },
 }
 JIT_SETTINGS = {"both": (False, True), "on": (True,), "off": (False,)}
 SEED = 0
@@ -134,7 +157,23 @@ def labeled_batches(model, batch_size, rng):
     return _random_images(rng, batch_size, image_shape), labels.astype("int32")
 
 
-DATA = {"images": image_batches, "labeled": labeled_batches}
+def pair_batches(model, batch_size, rng):
+    """`(inputs, targets)` batches for image-to-image models (Pix2Pix)."""
+    size = model.image_size
+    inputs = _random_images(rng, batch_size, (size, size, model.input_channels))
+    targets = _random_images(rng, batch_size, (size, size, model.output_channels))
+    return inputs, targets
+
+
+def progressive_batches(model, batch_size, rng):
+    """`(images,)` at `max_resolution` for ProgressiveGAN (the train step pools
+    them to the phase's resolution)."""
+    size = model.max_resolution
+    return (_random_images(rng, batch_size, (size, size, model.channels)),)
+
+
+DATA = {"images": image_batches, "labeled": labeled_batches, "pairs": pair_batches}
+DATA["progressive"] = progressive_batches
 
 
 def synthetic_dataset(model, config):
@@ -203,6 +242,9 @@ def measure(label, config, jit_compile, steps, warmup, repeats):
     result["generator_params"] = model.generator.count_params()
     result["discriminator_params"] = model.discriminator.count_params()
     model.compile(jit_compile=jit_compile)
+    if "phase" in config:  # ProgressiveGAN: train this phase (alpha 0.5 if fading)
+        model.set_phase(config["phase"], alpha=0.5)
+        result["phase"], result["resolution"] = config["phase"], model.resolution
     # Keras falls back to False (with a warning) for models it deems unjittable.
     result["jit_effective"] = bool(model.jit_compile)
     ds = synthetic_dataset(model, config)

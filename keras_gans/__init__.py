@@ -8,6 +8,7 @@ with `keras_gans.export.export_generator`.
 from keras_gans import (
     callbacks,
     data,
+    evaluation,
     export,
     layers,
     losses,
@@ -15,7 +16,17 @@ from keras_gans import (
     plotting,
     workflow,
 )
-from keras_gans.models import DCGAN, GAN, AdversarialModel, ConditionalGAN
+from keras_gans.evaluation import evaluate
+from keras_gans.models import (
+    DCGAN,
+    GAN,
+    AdversarialModel,
+    ConditionalGAN,
+    FastStyleTransfer,
+    NeuralStyleTransfer,
+    Pix2Pix,
+    ProgressiveGAN,
+)
 
 __version__ = "0.1.0"
 
@@ -23,9 +34,15 @@ __all__ = [
     "AdversarialModel",
     "ConditionalGAN",
     "DCGAN",
+    "FastStyleTransfer",
     "GAN",
+    "NeuralStyleTransfer",
+    "Pix2Pix",
+    "ProgressiveGAN",
     "callbacks",
     "data",
+    "evaluate",
+    "evaluation",
     "export",
     "layers",
     "losses",

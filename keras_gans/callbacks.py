@@ -4,6 +4,10 @@
   fixed noise, so successive grids show the generator's progress.
 - `LossCurves`: after every epoch, a PNG of the logged losses and the same
   numbers as JSON, so an interrupted run still has its curves.
+- `ProgressiveSchedule`: a `ProgressiveGAN`'s resolution and fade-in α from
+  the number of images it has trained on (Karras et al. 2018).
+- `Evaluate`: every few epochs, sample metrics (digit FD, FID, KID, label
+  accuracy, ...) into the epoch logs as `val_<metric>`.
 
 Both work with any `keras.Model` that has the sampling API of
 `keras_gans.models`: `generate(n, labels=None, seed=None)` returning images
@@ -17,7 +21,7 @@ import os
 import keras
 import numpy as np
 
-from keras_gans import plotting
+from keras_gans import evaluation, plotting
 
 
 def _check_positive_int(name, value):
@@ -265,3 +269,393 @@ class LossCurves(keras.callbacks.Callback):
             )
         self._unsaved = False
         return self.path
+
+
+class ProgressiveSchedule(keras.callbacks.Callback):
+    """Drives a `ProgressiveGAN`'s phase and fade-in α from its image count.
+
+    Karras et al. 2018, sec 3 and appendix A.1: training starts at 4x4; each
+    further resolution first fades in over `fade_kimg` thousand real images
+    (α rising linearly from 0 to 1) and then trains stable (α = 1) for
+    `stable_kimg` thousand; the paper uses 800k and 800k. The 4x4 phase lasts
+    `first_kimg` (default `stable_kimg`) and the last resolution's stable
+    phase `final_kimg` (default `stable_kimg`).
+
+    Before every batch the callback reads the model's image count
+    (`model.images_seen`, saved with the model) and sets the phase and α
+    that count falls in, so a run restored from a `.keras` file or a
+    `BackupAndRestore` backup continues exactly where it stopped. A phase
+    change re-traces the train function once (`model.set_phase`) and, with
+    `reset_optimizers`, zeroes both optimizers' state as the official code
+    does at every change of level of detail; α changes only a variable.
+    Batch and epoch logs get `resolution`, `alpha` and `kimg` (shown by the
+    progress bar and kept by `History`). Once the schedule's total is
+    reached, training stops (`stop_at_end`).
+
+    Minibatch sizes per resolution (`batch_sizes`, paper: 16 up to 128x128,
+    then 14, 6, 3 at 256, 512, 1024): `fit` takes one dataset, so its
+    batches (at the model's `max_resolution`) must hold at least the largest
+    size, and each train step uses the first `batch_sizes[resolution]`
+    images of its batch.
+
+    With `steps_per_execution > 1` the callback runs once per execution, so
+    α and the phase change at that granularity.
+
+    Args:
+        fade_kimg: float. Thousands of images per fade-in phase, > 0.
+        stable_kimg: float. Thousands of images per stable phase, > 0.
+        first_kimg: float or `None`. The 4x4 phase (`None`: `stable_kimg`).
+        final_kimg: float or `None`. The last stable phase (`None`:
+            `stable_kimg`).
+        batch_sizes: `None` (whole batches), an int, or a dict
+            `{resolution: int}` (resolutions missing from it use whole
+            batches).
+        reset_optimizers: bool. Reset both optimizers at each phase change.
+        stop_at_end: bool. Stop training when the schedule is complete.
+        sample_dir: str, path-like or `None`. If given, a grid of
+            `num_samples` images from fixed noise (`seed`; the EMA generator)
+            is written there at the end of every phase, at the phase's
+            resolution: `phase_NN_RxR_fade.png` / `phase_NN_RxR_stable.png`.
+        num_samples: int. Images per grid.
+        seed: int. Noise seed of the grids.
+
+    Example:
+
+    ```python
+    model = ProgressiveGAN(max_resolution=32, channels=1, ...)
+    model.compile()
+    schedule = ProgressiveSchedule(fade_kimg=20, stable_kimg=20)
+    steps = schedule.total_steps(model.num_phases, batch_size=64)
+    model.fit(dataset.repeat(), epochs=1, steps_per_epoch=steps,
+              callbacks=[schedule])
+    ```
+    """
+
+    def __init__(
+        self,
+        fade_kimg=800,
+        stable_kimg=800,
+        first_kimg=None,
+        final_kimg=None,
+        batch_sizes=None,
+        reset_optimizers=True,
+        stop_at_end=True,
+        sample_dir=None,
+        num_samples=64,
+        seed=0,
+    ):
+        super().__init__()
+        first_kimg = stable_kimg if first_kimg is None else first_kimg
+        final_kimg = stable_kimg if final_kimg is None else final_kimg
+        for name, value in (
+            ("fade_kimg", fade_kimg),
+            ("stable_kimg", stable_kimg),
+            ("first_kimg", first_kimg),
+            ("final_kimg", final_kimg),
+        ):
+            if (
+                not isinstance(value, numbers.Real)
+                or isinstance(value, bool)
+                or not value > 0
+            ):
+                raise ValueError(f"`{name}` must be a number > 0. Received: {name}={value!r}")
+        if isinstance(batch_sizes, dict):
+            for resolution, size in batch_sizes.items():
+                _check_positive_int(f"batch_sizes[{resolution!r}]", size)
+        elif batch_sizes is not None:
+            _check_positive_int("batch_sizes", batch_sizes)
+        _check_positive_int("num_samples", num_samples)
+        self.fade_kimg = fade_kimg
+        self.stable_kimg = stable_kimg
+        self.first_kimg = first_kimg
+        self.final_kimg = final_kimg
+        self.batch_sizes = batch_sizes
+        self.reset_optimizers = reset_optimizers
+        self.stop_at_end = stop_at_end
+        self.sample_dir = None if sample_dir is None else os.fspath(sample_dir)
+        self.num_samples = num_samples
+        self.seed = seed
+        self.paths = []
+
+    # --------------------------------------------------------------- schedule
+    def phase_lengths(self, num_phases):
+        """Images in each phase, `[4x4, fade 8x8, stable 8x8, ...]`."""
+        lengths = []
+        for phase in range(num_phases):
+            if phase == 0:
+                kimg = self.first_kimg
+            elif phase % 2:
+                kimg = self.fade_kimg
+            elif phase == num_phases - 1:
+                kimg = self.final_kimg
+            else:
+                kimg = self.stable_kimg
+            lengths.append(max(1, int(round(kimg * 1000))))
+        if num_phases == 1:
+            lengths = [max(1, int(round(self.final_kimg * 1000)))]
+        return lengths
+
+    def total_images(self, num_phases):
+        return sum(self.phase_lengths(num_phases))
+
+    def phase_at(self, images_seen, num_phases):
+        """`(phase, alpha)` after `images_seen` images (the last phase, α = 1,
+        once the schedule is complete)."""
+        start = 0
+        for phase, length in enumerate(self.phase_lengths(num_phases)):
+            if images_seen < start + length:
+                alpha = (images_seen - start) / length if phase % 2 else 1.0
+                return phase, alpha
+            start += length
+        return num_phases - 1, 1.0
+
+    def batch_size_for(self, resolution):
+        """Images per train step at `resolution` (`None`: whole batches)."""
+        if isinstance(self.batch_sizes, dict):
+            return self.batch_sizes.get(resolution)
+        return self.batch_sizes
+
+    def total_steps(self, num_phases, batch_size, images_seen=0):
+        """Train steps from `images_seen` to the end of the schedule when the
+        dataset's batches hold `batch_size` images."""
+        _check_positive_int("batch_size", batch_size)
+        steps, total = 0, self.total_images(num_phases)
+        while images_seen < total:
+            phase, _ = self.phase_at(images_seen, num_phases)
+            size = self.batch_size_for(4 * 2 ** ((phase + 1) // 2)) or batch_size
+            images_seen += min(size, batch_size)
+            steps += 1
+        return steps
+
+    # -------------------------------------------------------------- callback
+    def _sync(self):
+        model = self.model
+        num_phases = model.num_phases
+        phase, alpha = self.phase_at(model.images_seen, num_phases)
+        batch_size = self.batch_size_for(4 * 2 ** ((phase + 1) // 2))
+        if phase != model.phase:
+            self._save_grid()  # the phase that just ended
+            model.set_phase(phase, alpha=alpha, batch_size=batch_size)
+            if self.reset_optimizers:
+                model.reset_optimizers()
+        elif batch_size != model.phase_batch_size:
+            model.set_phase(phase, alpha=alpha, batch_size=batch_size)
+        elif model.fading:
+            model.set_alpha(alpha)
+
+    def _finished(self):
+        return self.model.images_seen >= self.total_images(self.model.num_phases)
+
+    def _save_grid(self):
+        if self.sample_dir is None:
+            return None
+        model = self.model
+        kind = "fade" if model.fading else "stable"
+        r = model.resolution
+        path = os.path.join(
+            self.sample_dir, f"phase_{model.phase:02d}_{r}x{r}_{kind}.png"
+        )
+        images = model.generate(self.num_samples, seed=self.seed)  # (n, r, r, C)
+        plotting.save_image_grid(images, path)
+        self.paths.append(path)
+        return path
+
+    def _log(self, logs):
+        if logs is not None:
+            model = self.model
+            logs["resolution"] = model.resolution
+            logs["alpha"] = model.alpha
+            logs["kimg"] = model.images_seen / 1000.0
+
+    def on_train_begin(self, logs=None):
+        model = self.model
+        for name in ("set_phase", "set_alpha", "images_seen", "num_phases"):
+            if not hasattr(model, name):
+                raise ValueError(
+                    "ProgressiveSchedule needs a ProgressiveGAN-like model (with "
+                    f"`{name}`). Received: model of type {type(model).__name__}"
+                )
+        if isinstance(self.batch_sizes, dict):
+            stages = range(model.num_stages)
+            resolutions = {4 * 2**s for s in stages}
+            unknown = sorted(set(self.batch_sizes) - resolutions)
+            if unknown:
+                raise ValueError(
+                    f"`batch_sizes` has resolutions the model does not train: "
+                    f"{unknown}. Expected keys among {sorted(resolutions)}"
+                )
+        self._sync()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._sync()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._log(logs)
+        if self.stop_at_end and self._finished():
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._log(logs)
+
+    def on_train_end(self, logs=None):
+        # The phase training stopped in (complete or not; a resumed run
+        # writes it again when the phase ends).
+        self._save_grid()
+
+
+class TranslationGrid(keras.callbacks.Callback):
+    """Saves input | translated | target triplets of an image-to-image model.
+
+    At the end of every `every`-th epoch, `model.translate(inputs)` (e.g.
+    `Pix2Pix`) is drawn between each input and its target: one triplet per
+    example, `groups` triplets side by side per row. Grey images are drawn
+    as RGB next to colour ones. Paths written are kept in `self.paths`.
+
+    Args:
+        out_dir: str or path-like. Folder for the PNG files (created).
+        inputs: float array `(n, H, W, C_in)` in [-1, 1].
+        targets: float array `(n, H, W, C_out)` in [-1, 1].
+        every: int. Save a grid every `every` epochs.
+        groups: int. Triplets per row.
+        filename: str. File name pattern, formatted with `epoch` (1-based).
+
+    Example:
+
+    ```python
+    grid = TranslationGrid("runs/p2p/samples", val_inputs[:8], val_targets[:8])
+    model.fit(dataset, epochs=5, callbacks=[grid])
+    ```
+    """
+
+    def __init__(
+        self,
+        out_dir,
+        inputs,
+        targets,
+        every=1,
+        groups=1,
+        filename="translations_epoch_{epoch:03d}.png",
+    ):
+        super().__init__()
+        _check_positive_int("every", every)
+        _check_positive_int("groups", groups)
+        inputs = np.asarray(keras.ops.convert_to_numpy(inputs), dtype=np.float32)
+        targets = np.asarray(keras.ops.convert_to_numpy(targets), dtype=np.float32)
+        if (
+            inputs.ndim != 4
+            or targets.ndim != 4
+            or inputs.shape[:3] != targets.shape[:3]
+            or not len(inputs)
+        ):
+            raise ValueError(
+                "`inputs` and `targets` must be non-empty (n, H, W, C) arrays with "
+                f"the same n, H, W. Received: inputs.shape={inputs.shape}, "
+                f"targets.shape={targets.shape}"
+            )
+        if len(inputs) % groups:
+            raise ValueError(
+                f"`groups` must divide the {len(inputs)} examples. Received: groups={groups}"
+            )
+        self.out_dir = os.fspath(out_dir)
+        self.inputs, self.targets = inputs, targets
+        self.every, self.groups, self.filename = every, groups, filename
+        self.paths = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self.save(epoch + 1)
+
+    def save(self, epoch):
+        """Translates the inputs now and writes the grid for `epoch` (1-based)."""
+        translated = np.asarray(self.model.translate(self.inputs), dtype=np.float32)
+        parts = [self.inputs, translated, self.targets]
+        channels = max(p.shape[-1] for p in parts)
+        parts = [np.repeat(p, channels, -1) if p.shape[-1] == 1 else p for p in parts]
+        triplets = np.stack(parts, axis=1)  # (n, 3, H, W, C)
+        images = triplets.reshape((-1,) + triplets.shape[2:])
+        path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
+        rows = len(self.inputs) // self.groups
+        plotting.save_image_grid(images, path, rows=rows, cols=3 * self.groups)
+        self.paths.append(path)
+        return path
+
+
+class Evaluate(keras.callbacks.Callback):
+    """Computes sample metrics every `every` epochs into the epoch's logs.
+
+    Runs a `keras_gans.evaluation.Evaluator` on the model being trained (its
+    `generate`, so the EMA generator when there is one) and adds each result
+    to the epoch logs as `prefix + key`, e.g. `val_digit_fd`,
+    `val_label_accuracy`. Callbacks after this one in the list see the
+    numbers: `History` (so they are in `fit(...).history`), `ModelCheckpoint`
+    (`monitor="val_digit_fd", mode="min"`; Keras cannot guess the direction
+    of these names), `TensorBoard`, `LossCurves`. Put it before those in `callbacks=[...]`;
+    epochs that are not evaluated have no such keys. The real data are read
+    and reduced once, at the first evaluation; every evaluation draws the
+    same noise (with the default int `seed`). Its wall time per evaluation is
+    in `self.history["seconds"]`, and every result in `self.history`
+    (`{"epoch": [...], "seconds": [...], "val_digit_fd": [...], ...}`).
+
+    Args:
+        real_dataset: real images, as `Evaluator` takes them.
+        metrics: metric names from `keras_gans.evaluation.METRICS`.
+        every: int. Evaluate after every `every`-th epoch (1-based).
+        num_samples: int. Generated images per evaluation.
+        prefix: str. Prefix of the log keys.
+        **kwargs: further `Evaluator` arguments (`num_real_samples`,
+            `batch_size`, `seed`, `labels`, `extractors`).
+
+    Example:
+
+    ```python
+    images, labels = keras_gans.evaluation.digit_reference()
+    model.fit(
+        dataset,
+        epochs=20,
+        callbacks=[
+            keras_gans.callbacks.Evaluate(
+                images, ["digit_fd", "label_accuracy"], num_samples=2500,
+                labels=labels,
+            ),
+            keras.callbacks.ModelCheckpoint(
+                "best.keras", monitor="val_digit_fd", mode="min",
+                save_best_only=True,
+            ),
+        ],
+    )
+    ```
+    """
+
+    def __init__(
+        self,
+        real_dataset=None,
+        metrics=("digit_fd",),
+        every=1,
+        num_samples=1000,
+        prefix="val_",
+        **kwargs,
+    ):
+        super().__init__()
+        _check_positive_int("every", every)
+        if not isinstance(prefix, str):
+            raise ValueError(f"`prefix` must be a str. Received: prefix={prefix!r}")
+        self.evaluator = evaluation.Evaluator(
+            real_dataset, metrics, num_samples=num_samples, **kwargs
+        )
+        self.every = every
+        self.prefix = prefix
+        self.history = {"epoch": [], "seconds": []}
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        results = {
+            self.prefix + key: value
+            for key, value in self.evaluator(self.model).items()
+        }
+        if logs is not None:
+            logs.update(results)
+        self.history["epoch"].append(epoch + 1)
+        self.history["seconds"].append(self.evaluator.last_seconds)
+        for key, value in results.items():
+            self.history.setdefault(key, []).append(value)

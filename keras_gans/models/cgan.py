@@ -5,7 +5,7 @@ import math
 import keras
 from keras import layers, ops
 
-from keras_gans.layers import Maxout
+from keras_gans.layers import Maxout, MinibatchStdDev
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.dcgan import (
     DCGAN_INIT,
@@ -93,6 +93,7 @@ def cgan_conv_discriminator(
     batch_norm=False,
     auxiliary_classifier=False,
     sync_batch_norm=False,
+    minibatch_stddev=False,
 ):
     """A strided-conv discriminator conditioned on the label.
 
@@ -118,6 +119,10 @@ def cgan_conv_discriminator(
         y = layers.Reshape((image_size, image_size, 1))(y)
         x = layers.Concatenate()([images, y])
     trunk = conv_trunk(x, stages, filters, kernel_size, batch_norm, sync_batch_norm)
+    if minibatch_stddev:
+        # Karras et al. 2018, sec 3: the spread of the batch as one more map,
+        # so D can tell a collapsed batch of fakes from real digits.
+        trunk = MinibatchStdDev(name="minibatch_stddev")(trunk)
     features = layers.Flatten()(trunk)
     logits = layers.Dense(1, kernel_initializer=DCGAN_INIT, name="logit")(features)
     if head == "projection":
@@ -173,6 +178,9 @@ class ConditionalGAN(AdversarialModel):
         discriminator_batch_norm: bool. BatchNorm in the conv D.
         sync_batch_norm: bool. BatchNorm layers (conv G, conv D) use the
             global batch's statistics under a `tf.distribute` strategy.
+        minibatch_stddev: bool. Conv D: append the minibatch standard
+            deviation map (Karras et al. 2018) to the last conv features,
+            against mode collapse.
         auxiliary_weight: float. With a value > 0, D gets an auxiliary
             class head and both nets a class cross-entropy term of this
             weight (AC-GAN, Odena et al. 2017); 0 keeps the paper's model.
@@ -202,6 +210,7 @@ class ConditionalGAN(AdversarialModel):
         conv_head="projection",
         discriminator_batch_norm=False,
         sync_batch_norm=False,
+        minibatch_stddev=False,
         auxiliary_weight=0.0,
         latent_distribution="uniform",
         seed=None,
@@ -249,6 +258,7 @@ class ConditionalGAN(AdversarialModel):
         self.conv_head = conv_head
         self.discriminator_batch_norm = discriminator_batch_norm
         self.sync_batch_norm = sync_batch_norm
+        self.minibatch_stddev = minibatch_stddev
         size, channels = image_shape[0], image_shape[2]
         if architecture in ("maxout", "mlp_conv"):
             generator = cgan_mlp_generator(
@@ -282,6 +292,7 @@ class ConditionalGAN(AdversarialModel):
                 discriminator_batch_norm,
                 auxiliary,
                 sync_batch_norm,
+                minibatch_stddev,
             )
         super().__init__(
             generator=generator,
@@ -341,5 +352,6 @@ class ConditionalGAN(AdversarialModel):
             "conv_head": self.conv_head,
             "discriminator_batch_norm": self.discriminator_batch_norm,
             "sync_batch_norm": self.sync_batch_norm,
+            "minibatch_stddev": self.minibatch_stddev,
             "auxiliary_weight": self.auxiliary_weight,
         }

@@ -1,0 +1,510 @@
+"""Sample metrics of a generator against real data: `evaluate` and `Evaluator`.
+
+`keras_gans.evaluate(model, real_images, metrics=["digit_fd"], num_samples=2500)`
+draws `num_samples` images from the model, reads up to as many real images
+from `real_dataset`, pushes both through the feature extractors the metrics
+need (each extractor runs once per batch, shared by its metrics) and returns
+a dict of plain floats. The streaming metric classes of `keras_gans.metrics`
+do the accumulation, so neither side is ever held in memory as images.
+
+Metric names (and the keys each adds to the result):
+
+| name | extractor | keys |
+|---|---|---|
+| `digit_fd` | shipped digit classifier | `digit_fd` |
+| `digit_kid` | digit classifier | `digit_kid`, `digit_kid_std` |
+| `digit_precision_recall` | digit classifier | `digit_precision`, `digit_recall` |
+| `digit_score` | digit classifier (IS, 1 split, as TF-GAN) | `digit_score` |
+| `label_accuracy` | digit classifier (conditional models) | `label_accuracy` |
+| `class_entropy` | digit classifier | `class_entropy` |
+| `fid` | InceptionV3 pool | `fid` |
+| `kid` | InceptionV3 pool | `kid`, `kid_std` |
+| `precision_recall` | InceptionV3 pool | `precision`, `recall` |
+| `inception_score` | InceptionV3 + ImageNet head (10 splits) | `inception_score`, `inception_score_std` |
+
+The digit metrics read 28x28 grey images; the Inception ones any size (see
+`metrics.inception_preprocess`). Only `label_accuracy`, `class_entropy`,
+`digit_score` and `inception_score` work without real data.
+
+The digit-FD protocol of this package (BENCHMARKS.md): 2500 generated digits
+against the first 2500 embedded digits (`digit_reference()`), for
+conditional models drawn with those digits' labels; the same protocol gives
+the real-vs-real figure (the last 2500 embedded digits against the first).
+"""
+
+import numbers
+import time
+
+import keras
+import numpy as np
+
+from keras_gans import metrics as metrics_lib
+
+# name -> (extractor, kind)
+METRICS = {
+    "digit_fd": ("digit", "fd"),
+    "digit_kid": ("digit", "kid"),
+    "digit_precision_recall": ("digit", "pr"),
+    "digit_score": ("digit", "score"),
+    "label_accuracy": ("digit", "label_accuracy"),
+    "class_entropy": ("digit", "class_entropy"),
+    "fid": ("inception", "fd"),
+    "kid": ("inception", "kid"),
+    "precision_recall": ("inception", "pr"),
+    "inception_score": ("inception", "score"),
+}
+_NEEDS_REAL = ("fd", "kid", "pr")
+_NEEDS_PROBABILITIES = ("score", "label_accuracy", "class_entropy")
+DIGIT_REFERENCE_SIZE = 2500
+
+
+def digit_reference():
+    """The real digits the digit FD is measured against.
+
+    Returns:
+        `(images, labels)`: the first `DIGIT_REFERENCE_SIZE` (2500) of the
+        embedded digits, uint8 `(2500, 28, 28)` and int64 `(2500,)`. The other
+        2500 give the real-vs-real reference figure.
+    """
+    from keras_gans.data import load_digits_sample
+
+    images, labels = load_digits_sample()
+    return images[:DIGIT_REFERENCE_SIZE], labels[:DIGIT_REFERENCE_SIZE]
+
+
+class Evaluator:
+    """Computes sample metrics of generators against one real reference.
+
+    The real side is read and reduced to statistics once, at the first call;
+    each call then draws fresh samples from the model it is given. This is
+    what the `Evaluate` callback runs every few epochs.
+
+    Args:
+        real_dataset: real images: a batched `tf.data.Dataset` (or any
+            iterable) whose elements are images `(b, h, w[, c])` or tuples
+            whose first item is images, or an array of images. uint8 in
+            [0, 255] or float in [-1, 1]. Read once, up to
+            `num_real_samples` images (never repeated). `None` when no metric
+            needs real data.
+        metrics: names from `METRICS`.
+        num_samples: int. Generated images per evaluation.
+        num_real_samples: int or `None` (= `num_samples`). Real images used.
+        batch_size: int. Images generated and fed to the extractors at once.
+        seed: int or `None`. Noise seed: with an int every call draws the
+            same noise (chunk i uses `seed + i`), so successive epochs are
+            compared on the same latent points.
+        labels: int array `(num_samples,)` or `None`: the classes to draw from
+            a conditional model. `None`: `0, 1, ..., num_classes - 1`
+            repeated. Also the labels `label_accuracy` checks.
+        extractors: dict or `None`: `{"digit": ..., "inception": ...}` to
+            replace the default extractors (`metrics.DigitFeatures()`,
+            `metrics.InceptionFeatures()` from the Keras cache); any object
+            with `features_and_probabilities(images)` (or a callable giving
+            features).
+
+    Example:
+
+    ```python
+    evaluator = Evaluator(real_images, ["digit_fd", "label_accuracy"], 2500)
+    evaluator(model_after_epoch_5)  # {"digit_fd": ..., "label_accuracy": ...}
+    evaluator(model_after_epoch_10)  # same real statistics, new samples
+    ```
+    """
+
+    def __init__(
+        self,
+        real_dataset=None,
+        metrics=("digit_fd",),
+        num_samples=1000,
+        num_real_samples=None,
+        batch_size=500,
+        seed=0,
+        labels=None,
+        extractors=None,
+    ):
+        if isinstance(metrics, str):
+            metrics = [metrics]
+        metrics = list(metrics)
+        unknown = [m for m in metrics if m not in METRICS]
+        if not metrics or unknown:
+            raise ValueError(
+                f"`metrics` must be a non-empty list of names from {sorted(METRICS)}. "
+                f"Received: metrics={metrics!r}"
+            )
+        _check_int("num_samples", num_samples, 1)
+        _check_int("batch_size", batch_size, 1)
+        if num_real_samples is None:
+            num_real_samples = num_samples
+        _check_int("num_real_samples", num_real_samples, 1)
+        if seed is not None:
+            _check_int("seed", seed, 0)
+        needs_real = [m for m in metrics if METRICS[m][1] in _NEEDS_REAL]
+        if needs_real and real_dataset is None:
+            raise ValueError(
+                f"`real_dataset` is needed for {needs_real}. Received: real_dataset=None"
+            )
+        if labels is not None:
+            labels = np.asarray(keras.ops.convert_to_numpy(labels))
+            if labels.shape != (num_samples,) or not np.issubdtype(
+                labels.dtype, np.integer
+            ):
+                raise ValueError(
+                    f"`labels` must be int classes of shape ({num_samples},), one "
+                    f"per sample. Received: labels.shape={labels.shape}, "
+                    f"dtype={labels.dtype}"
+                )
+        extractors = dict(extractors or {})
+        unknown = set(extractors) - {"digit", "inception"}
+        if unknown:
+            raise ValueError(
+                "`extractors` keys must be 'digit' or 'inception'. Received: "
+                f"{sorted(unknown)}"
+            )
+        self.metrics = list(dict.fromkeys(metrics))  # unique, in order
+        self.real_dataset = real_dataset
+        self.num_samples = int(num_samples)
+        self.num_real_samples = int(num_real_samples)
+        self.batch_size = int(batch_size)
+        self.seed = seed
+        self.labels = labels
+        self.last_seconds = None  # wall time of the last call
+        self.num_real_seen = None  # real images read (set at the first call)
+        self._extractor_overrides = extractors
+        self._extractors = None
+        self._streams = None
+        self._real_ready = False
+
+    # --------------------------------------------------------------- setup
+    def _groups(self):
+        """extractor name -> the metric names using it."""
+        groups = {}
+        for name in self.metrics:
+            groups.setdefault(METRICS[name][0], []).append(name)
+        return groups
+
+    def _build(self):
+        self._extractors = {}
+        for group, names in self._groups().items():
+            if group in self._extractor_overrides:
+                self._extractors[group] = self._extractor_overrides[group]
+            elif group == "digit":
+                self._extractors[group] = metrics_lib.get_extractor("digit")
+            else:
+                with_head = "inception_score" in names
+                self._extractors[group] = metrics_lib.get_extractor(
+                    "inception", probabilities=with_head
+                )
+        self._streams = {}
+        for name in self.metrics:
+            kind = METRICS[name][1]
+            if kind == "fd":
+                self._streams[name] = metrics_lib.FrechetDistance(name=name)
+            elif kind == "kid":
+                self._streams[name] = metrics_lib.KernelInceptionDistance(
+                    max_samples=max(self.num_samples, self.num_real_samples), name=name
+                )
+            elif kind == "pr":
+                self._streams[name] = metrics_lib.PrecisionRecall(
+                    max_samples=max(self.num_samples, self.num_real_samples), name=name
+                )
+            elif kind == "score":
+                splits = 1 if name == "digit_score" else 10
+                self._streams[name] = metrics_lib.InceptionScore(
+                    splits=min(splits, self.num_samples),
+                    max_samples=self.num_samples,
+                    name=name,
+                )
+
+    def _extract(self, group, images):
+        """`(features, probabilities)` of a batch; probabilities may be None."""
+        extractor = self._extractors[group]
+        both = getattr(extractor, "features_and_probabilities", None)
+        if callable(both):
+            return both(images)
+        return extractor(images), None
+
+    def _read_real(self):
+        groups = {
+            group: [m for m in names if METRICS[m][1] in _NEEDS_REAL]
+            for group, names in self._groups().items()
+        }
+        groups = {group: names for group, names in groups.items() if names}
+        seen = 0
+        if groups:
+            for images in _rebatch(
+                self.real_dataset, self.batch_size, self.num_real_samples
+            ):
+                seen += len(images)
+                for group, names in groups.items():
+                    features, _ = self._extract(group, images)
+                    for name in names:
+                        self._streams[name].update_state(real=features)
+        self.num_real_seen = seen
+        self._real_ready = True
+
+    # ---------------------------------------------------------------- call
+    def __call__(self, generator_or_model):
+        """Draws samples from `generator_or_model` and returns the metrics.
+
+        Args:
+            generator_or_model: a model with `generate(n, labels, seed)` (every
+                keras_gans model; samples from its EMA generator when it has
+                one), a generator `keras.Model` from noise `(b, latent)` (or
+                `[noise, labels]`) to images, whose noise is drawn from
+                N(0, 1), or an array of already generated images (the first
+                `num_samples` are used).
+
+        Returns:
+            dict: metric key -> Python float.
+        """
+        start = time.perf_counter()
+        if self._streams is None:
+            self._build()
+        if not self._real_ready:
+            self._read_real()
+        for name, stream in self._streams.items():
+            if METRICS[name][1] in _NEEDS_REAL:
+                stream.reset_fake_state()
+            else:
+                stream.reset_state()
+        groups = self._groups()
+        correct = counted = 0
+        histogram = None
+        batches, labels = _sample_batches(
+            generator_or_model,
+            self.num_samples,
+            self.labels,
+            self.seed,
+            self.batch_size,
+        )
+        if "label_accuracy" in self.metrics and labels is None:
+            raise ValueError(
+                "`label_accuracy` needs labels: a conditional model (with "
+                "`num_classes`) or `labels=`. Received: an unconditional "
+                f"{type(generator_or_model).__name__} and labels=None"
+            )
+        for images, batch_labels in batches:
+            for group, names in groups.items():
+                features, probabilities = self._extract(group, images)
+                needs_probabilities = [
+                    n for n in names if METRICS[n][1] in _NEEDS_PROBABILITIES
+                ]
+                if needs_probabilities and probabilities is None:
+                    raise ValueError(
+                        f"{needs_probabilities} need class probabilities, and the "
+                        f"'{group}' extractor gives none (no "
+                        "`features_and_probabilities` method or no class head)."
+                    )
+                for name in names:
+                    kind = METRICS[name][1]
+                    if kind in _NEEDS_REAL:
+                        self._streams[name].update_state(fake=features)
+                    elif kind == "score":
+                        self._streams[name].update_state(probabilities)
+                if probabilities is not None and group == "digit":
+                    predictions = probabilities.argmax(-1)
+                    if histogram is None:
+                        histogram = np.zeros(probabilities.shape[1], np.int64)
+                    histogram += np.bincount(predictions, minlength=len(histogram))
+                    if batch_labels is not None:
+                        correct += int(np.sum(predictions == batch_labels))
+                        counted += len(batch_labels)
+        results = {}
+        for name in self.metrics:
+            kind = METRICS[name][1]
+            if kind == "label_accuracy":
+                results[name] = correct / counted
+            elif kind == "class_entropy":
+                results[name] = metrics_lib.class_histogram_entropy(
+                    np.repeat(np.arange(len(histogram)), histogram), len(histogram)
+                )
+            else:
+                results.update(_result_keys(name, self._streams[name].result()))
+        self.last_seconds = time.perf_counter() - start
+        return {key: float(value) for key, value in results.items()}
+
+
+def evaluate(
+    generator_or_model,
+    real_dataset=None,
+    metrics=("digit_fd",),
+    num_samples=1000,
+    num_real_samples=None,
+    batch_size=500,
+    seed=0,
+    labels=None,
+    extractors=None,
+):
+    """Sample metrics of a generator against real data, as a dict of floats.
+
+    Args:
+        generator_or_model: as `Evaluator.__call__` takes it: a keras_gans
+            model, a generator `keras.Model`, or an array of generated images.
+        real_dataset, metrics, num_samples, num_real_samples, batch_size,
+        seed, labels, extractors: as in `Evaluator`.
+
+    Returns:
+        dict: metric key -> Python float (see the table in this module).
+
+    Example:
+
+    ```python
+    images, labels = keras_gans.evaluation.digit_reference()
+    keras_gans.evaluate(
+        cgan, images, metrics=["digit_fd", "label_accuracy"],
+        num_samples=2500, labels=labels,
+    )
+    # {"digit_fd": 0.31, "label_accuracy": 0.98}
+    ```
+    """
+    return Evaluator(
+        real_dataset,
+        metrics,
+        num_samples=num_samples,
+        num_real_samples=num_real_samples,
+        batch_size=batch_size,
+        seed=seed,
+        labels=labels,
+        extractors=extractors,
+    )(generator_or_model)
+
+
+def _result_keys(name, result):
+    """A stream's result as the keys of the module table."""
+    if not isinstance(result, dict):
+        return {name: result}
+    if name == "digit_score":
+        return {name: result["inception_score"]}
+    if name == "inception_score":
+        return result
+    prefix = "digit_" if name.startswith("digit_") else ""
+    return {prefix + key: value for key, value in result.items()}
+
+
+def _check_int(name, value, minimum):
+    if (
+        not isinstance(value, numbers.Integral)
+        or isinstance(value, bool)
+        or value < minimum
+    ):
+        raise ValueError(
+            f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}"
+        )
+
+
+def _as_images(element):
+    """A dataset element -> a numpy batch of images."""
+    if isinstance(element, dict):
+        for key in ("image", "images"):
+            if key in element:
+                element = element[key]
+                break
+        else:
+            raise ValueError(
+                "Dict elements of `real_dataset` must have an 'image' or 'images' "
+                f"key. Received: keys {sorted(element)}"
+            )
+    elif isinstance(element, (tuple, list)):
+        element = element[0]
+    images = np.asarray(keras.ops.convert_to_numpy(element))
+    if images.ndim not in (3, 4):
+        raise ValueError(
+            "`real_dataset` must give batches of images (b, h, w) or (b, h, w, c). "
+            f"Received: a batch of shape {images.shape}"
+        )
+    return images
+
+
+def _rebatch(source, batch_size, limit):
+    """Yields image batches of `batch_size` (the last one smaller), `limit` in all."""
+    if isinstance(source, np.ndarray) or hasattr(source, "shape"):
+        images = _as_images(source)[:limit]
+        for start in range(0, len(images), batch_size):
+            yield images[start : start + batch_size]
+        return
+    pending, pending_count, seen = [], 0, 0
+    for element in source:
+        images = _as_images(element)[: limit - seen]
+        pending.append(images)
+        pending_count += len(images)
+        seen += len(images)
+        if pending_count >= batch_size:
+            merged = np.concatenate(pending)
+            for start in range(0, len(merged) - batch_size + 1, batch_size):
+                yield merged[start : start + batch_size]
+            rest = merged[len(merged) - len(merged) % batch_size :]
+            pending, pending_count = ([rest], len(rest)) if len(rest) else ([], 0)
+        if seen >= limit:
+            break
+    if pending_count:
+        yield np.concatenate(pending)
+
+
+def _sample_batches(source, num_samples, labels, seed, batch_size):
+    """`(iterator of (images, labels or None), all labels or None)`."""
+    if isinstance(source, np.ndarray) or (
+        hasattr(source, "shape") and not isinstance(source, keras.Model)
+    ):
+        images = _as_images(source)[:num_samples]
+        if labels is not None and len(images) < num_samples:
+            labels = labels[: len(images)]
+
+        def from_array():
+            for start in range(0, len(images), batch_size):
+                chunk = None if labels is None else labels[start : start + batch_size]
+                yield images[start : start + batch_size], chunk
+
+        return from_array(), labels
+
+    generate = getattr(source, "generate", None)
+    if callable(generate):
+        num_classes = getattr(source, "num_classes", None)
+        if num_classes is None:
+            if labels is not None:
+                raise ValueError(
+                    "`labels` must be None for an unconditional model "
+                    f"(num_classes=None). Received: {len(labels)} labels"
+                )
+        elif labels is None:
+            labels = np.arange(num_samples) % num_classes
+
+        def draw(n, chunk_labels, chunk_seed):
+            return generate(n, labels=chunk_labels, seed=chunk_seed)
+
+    elif isinstance(source, keras.Model):
+        noise_shape = tuple(source.inputs[0].shape[1:])
+        conditional = len(source.inputs) > 1
+        if conditional and labels is None:
+            raise ValueError(
+                "A generator keras.Model with a labels input needs `labels=`. "
+                "Received: labels=None"
+            )
+        if not conditional and labels is not None:
+            raise ValueError(
+                "`labels` must be None for a generator with one (noise) input. "
+                f"Received: {len(labels)} labels"
+            )
+
+        def draw(n, chunk_labels, chunk_seed):
+            seed_arg = (
+                keras.random.SeedGenerator() if chunk_seed is None else chunk_seed
+            )
+            z = keras.random.normal((n, *noise_shape), seed=seed_arg)
+            inputs = z if chunk_labels is None else [z, keras.ops.array(chunk_labels)]
+            return keras.ops.convert_to_numpy(source(inputs, training=False))
+
+    else:
+        raise ValueError(
+            "`generator_or_model` must be a model with `generate(n, labels, seed)`, "
+            "a generator keras.Model or an array of images. Received: "
+            f"{type(source).__name__}"
+        )
+
+    def generated():
+        for index, start in enumerate(range(0, num_samples, batch_size)):
+            n = min(batch_size, num_samples - start)
+            chunk = None if labels is None else labels[start : start + n]
+            chunk_seed = None if seed is None else seed + index
+            yield np.asarray(draw(n, chunk, chunk_seed)), chunk
+
+    return generated(), labels

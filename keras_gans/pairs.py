@@ -1,0 +1,329 @@
+"""Aligned image pairs for image-to-image translation (Pix2Pix).
+
+Every loader returns a batched, prefetched `tf.data.Dataset` of
+`(inputs, targets)`: float32 `(batch, height, width, channels)` in [-1, 1].
+
+- `pix2pix_folder_dataset`: a folder in the official pix2pix layout, each
+  file the input A and the target B side by side (A|B), read in the
+  `"AtoB"` or `"BtoA"` direction, with the paper's random jitter (resize to
+  286, random 256 crop, random mirror, the same for both halves).
+- `download_pix2pix_dataset`: fetches and unpacks one of the official
+  archives (facades, maps, edges2shoes, ...) with `keras.utils.get_file`.
+- `digit_pairs` / `digit_pairs_dataset`: an embedded paired task that needs
+  no network: edge maps of the 5000 embedded MNIST digits -> the digits.
+
+Bad files (unreadable, odd width, wrong channels, a format TensorFlow
+cannot decode) raise a `ValueError` naming the file, or, with
+`skip_bad=True`, are skipped and counted in a logged warning.
+"""
+
+import logging
+import numbers
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans import data
+
+logger = logging.getLogger(__name__)
+
+#: The official pix2pix archives (Isola et al. 2017, sec 4 and the authors'
+#: `datasets/download_pix2pix_dataset.sh`).
+PIX2PIX_DATASETS = (
+    "cityscapes",
+    "edges2handbags",
+    "edges2shoes",
+    "facades",
+    "maps",
+    "night2day",
+)
+PIX2PIX_URL = "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/{name}.tar.gz"
+DIRECTIONS = ("AtoB", "BtoA")
+
+# PIL format and mode -> what `tf.io.decode_image` reads and the channels.
+_DECODABLE_FORMATS = ("BMP", "GIF", "JPEG", "PNG")
+_MODE_CHANNELS = {"1": 1, "L": 1, "LA": 2, "RGB": 3, "YCbCr": 3, "P": 3, "RGBA": 4}
+
+
+def download_pix2pix_dataset(name, cache_dir=None, origin=None):
+    """Downloads and unpacks an official pix2pix dataset; returns its folder.
+
+    The folder holds `train/`, `val/` (and for some datasets `test/`)
+    with A|B images, ready for `pix2pix_folder_dataset`. A second call
+    finds the archive in the cache and downloads nothing.
+
+    Args:
+        name: str. One of `PIX2PIX_DATASETS` ("facades", "maps", ...).
+        cache_dir: str or `None`. Where to keep it (`None`: `~/.keras`);
+            files go to `<cache_dir>/datasets/`.
+        origin: str or `None`. The archive's URL (`None`: the official
+            `PIX2PIX_URL`); a `file://` URL serves a local copy.
+
+    Example:
+    >>> root = download_pix2pix_dataset("facades")
+    >>> ds = pix2pix_folder_dataset(os.path.join(root, "train"), "BtoA")
+    """
+    if name not in PIX2PIX_DATASETS:
+        raise ValueError(
+            f"`name` must be one of {PIX2PIX_DATASETS}. Received: name={name!r}"
+        )
+    origin = origin or PIX2PIX_URL.format(name=name)
+    if cache_dir is not None:
+        # get_file falls back to /tmp/.keras for a folder that does not exist.
+        cache_dir = os.path.abspath(os.path.expanduser(os.fspath(cache_dir)))
+        os.makedirs(cache_dir, exist_ok=True)
+    path = keras.utils.get_file(
+        fname=f"{name}.tar.gz", origin=origin, extract=True, cache_dir=cache_dir
+    )
+    nested = os.path.join(path, name)  # the archives hold one `<name>/` folder
+    return nested if os.path.isdir(nested) else path
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(f"`{name}` must be one of {choices}. Received: {name}={value!r}")
+
+
+def _check_int(name, value, minimum):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}")
+
+
+def _pair_problem(path, channels):
+    """Why `path` is not a usable A|B image (`None` when it is)."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            width, _ = image.size
+            mode, fmt = image.mode, image.format
+    except Exception as error:  # PIL raises many types for bad data
+        return f"unreadable image ({type(error).__name__}: {error})"
+    if fmt not in _DECODABLE_FORMATS:
+        return f"format {fmt} cannot be decoded (use {', '.join(_DECODABLE_FORMATS)})"
+    if width < 2 or width % 2:
+        return f"odd width {width}: an A|B pair must be two halves of equal width"
+    found = _MODE_CHANNELS.get(mode)
+    if found != channels:
+        return f"{found or 'unknown'} channel(s) (mode {mode}), expected {channels}"
+    return None
+
+
+def pair_files(path, channels=3, skip_bad=False):
+    """Sorted A|B image files of a folder, each checked (header only).
+
+    Args:
+        path: str. A folder of A|B images (not searched recursively).
+        channels: int. Channels every image must have (3 for the official
+            datasets).
+        skip_bad: bool. Skip bad files with a logged count instead of
+            raising.
+
+    Returns:
+        A sorted list of file paths.
+    """
+    path = os.fspath(path)
+    if not os.path.isdir(path):
+        raise ValueError(f"`path` must be a folder of A|B images. Received: path={path!r}")
+    files = sorted(
+        os.path.join(path, f)
+        for f in os.listdir(path)
+        if os.path.isfile(os.path.join(path, f)) and not f.startswith(".")
+    )
+    good, bad = [], []
+    for file in files:
+        problem = _pair_problem(file, channels)
+        if problem is None:
+            good.append(file)
+        elif skip_bad:
+            bad.append((file, problem))
+        else:
+            raise ValueError(
+                f"Bad A|B image file {file!r}: {problem}. Fix or remove it, or "
+                "pass skip_bad=True to skip such files (with a logged count)."
+            )
+    if bad:
+        logger.warning(
+            "pix2pix_folder_dataset: skipped %d bad file(s) under %r, e.g. %r: %s",
+            len(bad),
+            path,
+            bad[0][0],
+            bad[0][1],
+        )
+    if not good:
+        raise ValueError(f"No usable A|B images in path={path!r}.")
+    return good
+
+
+def _split(image, direction):
+    """An A|B image `(H, 2W, C)` -> `(input, target)` halves `(H, W, C)`."""
+    half = tf.shape(image)[1] // 2
+    a, b = image[:, :half], image[:, half : 2 * half]
+    return (a, b) if direction == "AtoB" else (b, a)
+
+
+def pix2pix_folder_dataset(
+    path,
+    direction="AtoB",
+    image_size=256,
+    load_size=286,
+    jitter=True,
+    batch_size=1,
+    shuffle=True,
+    seed=None,
+    channels=3,
+    skip_bad=False,
+    drop_remainder=True,
+):
+    """`(inputs, targets)` batches from a folder of A|B images.
+
+    Random jitter (Isola et al. 2017, sec 6.2): each pair is resized to
+    `load_size` (286), randomly cropped to `image_size` (256) and randomly
+    mirrored, the two halves identically. Without `jitter`, images are
+    resized to `image_size`. The crop and mirror are seeded per example and
+    change every epoch, so a seeded run repeats.
+
+    Args:
+        path: str. Folder of A|B images (e.g. `<root>/train`).
+        direction: str. `"AtoB"` (A is the input) or `"BtoA"`.
+        image_size: int. Output height and width.
+        load_size: int. Size before the random crop (>= `image_size`).
+        jitter: bool. Random resize-crop and mirror (training).
+        batch_size: int. Pairs per batch (paper: 1).
+        shuffle: bool. Reshuffle the files every epoch.
+        seed: int or `None`. Seed of the shuffle and the jitter.
+        channels: int. Channels of the images (3: RGB).
+        skip_bad: bool. Skip bad files with a logged count instead of
+            raising (see `pair_files`).
+        drop_remainder: bool. Drop the last partial batch.
+
+    Example:
+    >>> ds = pix2pix_folder_dataset("facades/train", direction="BtoA")
+    >>> inputs, targets = next(iter(ds))
+    >>> inputs.shape
+    TensorShape([1, 256, 256, 3])
+    """
+    _check_choice("direction", direction, DIRECTIONS)
+    _check_int("image_size", image_size, 1)
+    _check_int("load_size", load_size, image_size)
+    _check_int("channels", channels, 1)
+    _check_int("batch_size", batch_size, 1)
+    files = pair_files(path, channels, skip_bad)
+    if drop_remainder and len(files) < batch_size:
+        raise ValueError(
+            f"path={os.fspath(path)!r} holds {len(files)} pair(s), fewer than "
+            f"batch_size={batch_size}: with drop_remainder=True the dataset would "
+            "be empty."
+        )
+    ds = tf.data.Dataset.from_tensor_slices(files)
+    if shuffle:
+        ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+    ds = tf.data.Dataset.zip((ds, seeds))
+
+    def load(file, example_seed):
+        image = tf.io.decode_image(
+            tf.io.read_file(file), channels=channels, expand_animations=False
+        )
+        a, b = _split(image, direction)
+        pair = tf.concat([a, b], axis=-1)  # (H, W, 2C): one crop for both
+        if jitter:
+            pair = tf.image.resize(pair, [load_size, load_size])
+            pair = tf.image.stateless_random_crop(
+                pair,
+                [image_size, image_size, 2 * channels],
+                seed=tf.stack([example_seed, tf.constant(0, tf.int64)]),
+            )
+            pair = tf.image.stateless_random_flip_left_right(
+                pair, seed=tf.stack([example_seed, tf.constant(1, tf.int64)])
+            )
+        else:
+            pair = tf.image.resize(pair, [image_size, image_size])
+        pair = tf.clip_by_value(pair, 0.0, 255.0) / 127.5 - 1.0
+        pair = tf.ensure_shape(pair, [image_size, image_size, 2 * channels])
+        return pair[..., :channels], pair[..., channels:]
+
+    ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+# ------------------------------------------------------------ embedded task
+def digit_edges(images, threshold=0.25):
+    """Binary edge maps of grey digits: thresholded Sobel gradient magnitude.
+
+    Like the edge maps of the edges2shoes/edges2handbags datasets, these
+    keep the outlines of the strokes and lose their fill and grey levels.
+
+    Args:
+        images: uint8 `(n, h, w)` grey levels.
+        threshold: float. Fraction of each image's largest gradient above
+            which a pixel is an edge.
+
+    Returns:
+        uint8 `(n, h, w)`: 255 on edges, 0 elsewhere.
+    """
+    from scipy import ndimage
+
+    x = np.asarray(images, dtype=np.float32)
+    if x.ndim != 3:
+        raise ValueError(f"`images` must have shape (n, h, w). Received: {x.shape}")
+    # Per image: a 3-D sobel would also smooth across the batch axis.
+    magnitude = np.stack(
+        [np.hypot(ndimage.sobel(im, axis=0), ndimage.sobel(im, axis=1)) for im in x]
+    ).reshape(x.shape)
+    peak = magnitude.max(axis=(1, 2), keepdims=True)
+    edges = magnitude > threshold * np.maximum(peak, 1e-6)
+    return (edges * 255).astype(np.uint8)
+
+
+def digit_pairs(subset=None, pad_to=32):
+    """The embedded paired task: digit edge maps -> digits, no network needed.
+
+    Args:
+        subset: `None` (5000), `"train"` (4000) or `"test"` (the 1000
+            held-out digits), as in `data.load_digits_sample`.
+        pad_to: int. Zero-pad (background) the 28x28 digits to this size
+            (32: a 5-block U-Net with a 1x1 bottleneck).
+
+    Returns:
+        `(edges, digits, labels)`: uint8 `(n, pad_to, pad_to, 1)` twice
+        and int64 `(n,)`.
+    """
+    images, labels = data.load_digits_sample(subset)
+    _check_int("pad_to", pad_to, 28)
+    top = (pad_to - 28) // 2
+    pad = [(0, 0), (top, pad_to - 28 - top), (top, pad_to - 28 - top)]
+    digits = np.pad(images, pad)
+    edges = digit_edges(digits)
+    return edges[..., None], digits[..., None], labels
+
+
+def digit_pairs_dataset(
+    batch_size=64, subset="train", shuffle=True, seed=None, drop_remainder=True, pad_to=32
+):
+    """`(edges, digits)` batches in [-1, 1] of the embedded paired task.
+
+    Args:
+        batch_size: int. Pairs per batch.
+        subset: `None`, `"train"` or `"test"` (see `digit_pairs`).
+        shuffle: bool. Reshuffle every epoch.
+        seed: int or `None`. Shuffle seed.
+        drop_remainder: bool. Drop the last partial batch.
+        pad_to: int. Image size (see `digit_pairs`).
+
+    Example:
+    >>> edges, digits = next(iter(digit_pairs_dataset(batch_size=8)))
+    >>> edges.shape, digits.shape
+    (TensorShape([8, 32, 32, 1]), TensorShape([8, 32, 32, 1]))
+    """
+    _check_int("batch_size", batch_size, 1)
+    edges, digits, _ = digit_pairs(subset, pad_to)
+    elements = (data.to_unit_range(edges), data.to_unit_range(digits))
+    ds = tf.data.Dataset.from_tensor_slices(elements)
+    if shuffle:
+        ds = ds.shuffle(len(edges), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    return ds.prefetch(tf.data.AUTOTUNE)
