@@ -90,18 +90,19 @@ def main(argv=None):
     dataset = pairs.digit_pairs_dataset(
         batch_size=args.batch_size, subset="train", seed=args.seed
     )
-    model = Pix2Pix(
-        image_size=CONFIG["image_size"],
-        input_channels=1,
-        output_channels=1,
-        generator_filters=args.generator_filters,
-        discriminator_filters=args.discriminator_filters,
-        n_layers=args.n_layers,
-        normalization=args.normalization,
-        l1_weight=args.l1_weight,
-        seed=args.seed,
-    )
-    model.compile(loss=CONFIG["loss"], jit_compile=CONFIG["jit_compile"])
+    with workflow.strategy_for_recipe(args).scope():
+        model = Pix2Pix(
+            image_size=CONFIG["image_size"],
+            input_channels=1,
+            output_channels=1,
+            generator_filters=args.generator_filters,
+            discriminator_filters=args.discriminator_filters,
+            n_layers=args.n_layers,
+            normalization=args.normalization,
+            l1_weight=args.l1_weight,
+            seed=args.seed,
+        )
+        model.compile(loss=CONFIG["loss"], jit_compile=CONFIG["jit_compile"])
     edges, digits, _ = held_out_pairs()
     grid = callbacks.TranslationGrid(
         pathlib.Path(args.out) / "samples", edges[:16], digits[:16], groups=4

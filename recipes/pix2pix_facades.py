@@ -113,18 +113,19 @@ def main(argv=None):
         batch_size=args.batch_size,
         seed=args.seed,
     )
-    model = Pix2Pix(
-        image_size=args.image_size,
-        input_channels=3,
-        output_channels=3,
-        generator_filters=args.generator_filters,
-        discriminator_filters=args.discriminator_filters,
-        n_layers=args.n_layers,
-        normalization=args.normalization,
-        l1_weight=args.l1_weight,
-        seed=args.seed,
-    )
-    model.compile(loss=CONFIG["loss"])
+    with workflow.strategy_for_recipe(args).scope():
+        model = Pix2Pix(
+            image_size=args.image_size,
+            input_channels=3,
+            output_channels=3,
+            generator_filters=args.generator_filters,
+            discriminator_filters=args.discriminator_filters,
+            n_layers=args.n_layers,
+            normalization=args.normalization,
+            l1_weight=args.l1_weight,
+            seed=args.seed,
+        )
+        model.compile(loss=CONFIG["loss"])
     val = pairs.pix2pix_folder_dataset(
         val_dir,
         args.direction,

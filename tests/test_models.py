@@ -245,7 +245,10 @@ def _round_trip_cases():
         ("gan", lambda: _tiny_gan(image_shape=(8, 8, 1), seed=3)),
         ("dcgan", lambda: _tiny_dcgan(latent_distribution="normal", seed=3)),
         ("cgan_maxout", lambda: _tiny_cgan(architecture="maxout", seed=3)),
-        ("cgan_concat", lambda: _tiny_cgan(conv_head="concat", seed=3)),
+        (
+            "cgan_concat",
+            lambda: _tiny_cgan(conv_head="concat", minibatch_stddev=True, seed=3),
+        ),
         (
             "cgan_acgan",
             lambda: _tiny_cgan(auxiliary_weight=0.5, discriminator_batch_norm=True),
