@@ -45,6 +45,7 @@ import keras
 import tensorflow as tf
 
 STRATEGIES = ("default", "mirrored", "multiworker", "tpu")
+_MULTI_WORKER = None  # the process's MultiWorkerMirroredStrategy, made once
 
 
 def get_strategy(name="default", devices=None, tpu=None):
@@ -53,7 +54,8 @@ def get_strategy(name="default", devices=None, tpu=None):
     Args:
         name: str. `"default"` (one device), `"mirrored"` (all local GPUs, or
             `devices`), `"multiworker"` (`MultiWorkerMirroredStrategy`;
-            workers from the `TF_CONFIG` environment variable) or `"tpu"`
+            workers from the `TF_CONFIG` environment variable; made once per
+            process and returned again on later calls) or `"tpu"`
             (`TPUStrategy`; `tpu` names the TPU, `""` for a local one).
         devices: list of str or `None`. Devices of a `"mirrored"` strategy.
         tpu: str or `None`. TPU name or address for `"tpu"`.
@@ -68,9 +70,15 @@ def get_strategy(name="default", devices=None, tpu=None):
     if name == "mirrored":
         return tf.distribute.MirroredStrategy(devices)
     if name == "multiworker":
-        if "TF_CONFIG" in os.environ:
-            _check_tf_config(os.environ["TF_CONFIG"])
-        return tf.distribute.MultiWorkerMirroredStrategy()
+        # TensorFlow's collective runtime is set up once per process: a second
+        # MultiWorkerMirroredStrategy in the same process breaks the first's
+        # links to the other workers, so the first one is reused.
+        global _MULTI_WORKER
+        if _MULTI_WORKER is None:
+            if "TF_CONFIG" in os.environ:
+                _check_tf_config(os.environ["TF_CONFIG"])
+            _MULTI_WORKER = tf.distribute.MultiWorkerMirroredStrategy()
+        return _MULTI_WORKER
     resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=tpu or "")
     tf.config.experimental_connect_to_cluster(resolver)
     tf.tpu.experimental.initialize_tpu_system(resolver)

@@ -168,6 +168,7 @@ _WORKER = _NETS + textwrap.dedent(
     from keras_gans import distribute
 
     strategy = distribute.get_strategy("multiworker")
+    assert distribute.get_strategy("multiworker") is strategy  # one per process
     with strategy.scope():
         model = build()
     init = model.get_weights()
@@ -236,8 +237,10 @@ def test_two_workers_train_to_identical_weights(tmp_path):
             if p.poll() is None:
                 p.kill()
                 p.wait()
-    for p, (out, err) in zip(procs, outputs):
-        assert p.returncode == 0, err[-3000:]
+    for index, (p, (out, err)) in enumerate(zip(procs, outputs)):
+        assert p.returncode == 0, f"worker {index}:\n" + "\n\n".join(
+            e[-2500:] for _, e in outputs
+        )
     results = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
     assert [r["replicas"] for r in results] == [2, 2]
     assert [r["chief"] for r in results] == [True, False]
