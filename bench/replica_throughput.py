@@ -73,11 +73,15 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args(argv)
     results = []
+    # One strategy object of each kind for all models: a second
+    # MirroredStrategy in the same process reuses collective instance keys
+    # ("Shape mismatch in the collective instance").
+    strategies = (
+        tf.distribute.OneDeviceStrategy(args.devices[0]),
+        tf.distribute.MirroredStrategy(args.devices),
+    )
     for label in args.models:
-        for strategy in (
-            tf.distribute.OneDeviceStrategy(args.devices[0]),
-            tf.distribute.MirroredStrategy(args.devices),
-        ):
+        for strategy in strategies:
             result = measure(label, strategy, args.steps, args.warmup, args.repeats)
             tt.log(
                 f"{label} x{result['replicas']}: "
