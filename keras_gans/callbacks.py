@@ -314,8 +314,9 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         stop_at_end: bool. Stop training when the schedule is complete.
         sample_dir: str, path-like or `None`. If given, a grid of
             `num_samples` images from fixed noise (`seed`; the EMA generator)
-            is written there at the end of every phase, at the phase's
-            resolution: `phase_NN_RxR_fade.png` / `phase_NN_RxR_stable.png`.
+            is written there at the end of every phase (and when training
+            stops), at the phase's resolution: `phase_NN_RxR_fade.png` /
+            `phase_NN_RxR_stable.png`.
         num_samples: int. Images per grid.
         seed: int. Noise seed of the grids.
 

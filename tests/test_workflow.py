@@ -5,21 +5,10 @@ import json
 import keras
 import numpy as np
 import pytest
+from training_helpers import Crash
 
 from keras_gans import data, workflow
 from keras_gans.models import DCGAN
-
-
-class _Crash(keras.callbacks.Callback):
-    """Stops the process's training at the end of an epoch, like a kill."""
-
-    def __init__(self, at_epoch):
-        super().__init__()
-        self.at_epoch = at_epoch
-
-    def on_epoch_end(self, epoch, logs=None):
-        if epoch + 1 == self.at_epoch:
-            raise RuntimeError("simulated crash")
 
 
 def _model():
@@ -85,7 +74,7 @@ def test_interrupted_run_resumes_where_the_backup_left_it(tmp_path):
             _dataset(),
             tmp_path / "b",
             epochs=3,
-            callbacks=[_Crash(at_epoch=2)],
+            callbacks=[Crash(at_epoch=2)],
             verbose=0,
         )
     assert (tmp_path / "b" / "backup").is_dir()
