@@ -964,7 +964,43 @@ class FrechetDistance(keras.metrics.Metric):
         return {side: stats.count for side, stats in self._stats.items()}
 
 
-class KernelInceptionDistance(keras.metrics.Metric):
+class _KeptFeaturesMetric(keras.metrics.Metric):
+    """A streaming metric that keeps a uniform random subset (reservoir) of at
+    most `max_samples` feature vectors per side, real and fake, for metrics
+    that need the samples themselves (subsets, nearest neighbours)."""
+
+    def __init__(self, extractor=None, max_samples=10000, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        _check_int("max_samples", max_samples, 2)
+        _check_int("seed", seed, 0)
+        self.extractor = get_extractor(extractor)
+        self.max_samples = int(max_samples)
+        self.seed = int(seed)
+        self.reset_state()
+
+    def update_state(self, real=None, fake=None, sample_weight=None):
+        for side, values in _sides(real, fake, sample_weight):
+            self._samples[side].add(_extract(values, self.extractor, side))
+
+    def _kept_features(self, min_samples):
+        """`(real, fake)` kept features, each with at least `min_samples` rows."""
+        return (
+            self._samples["real"].values("real", min_samples),
+            self._samples["fake"].values("fake", min_samples),
+        )
+
+    def reset_state(self):
+        self._samples = {
+            "real": _Reservoir(self.max_samples, self.seed),
+            "fake": _Reservoir(self.max_samples, self.seed + 1),
+        }
+
+    def reset_fake_state(self):
+        """Forgets the fake side, keeping the real samples."""
+        self._samples["fake"] = _Reservoir(self.max_samples, self.seed + 1)
+
+
+class KernelInceptionDistance(_KeptFeaturesMetric):
     """Streaming KID: keeps up to `max_samples` feature vectors per side.
 
     KID needs the samples themselves (its subsets), so each side keeps a
@@ -994,41 +1030,20 @@ class KernelInceptionDistance(keras.metrics.Metric):
         name="kernel_inception_distance",
         **kwargs,
     ):
-        super().__init__(name=name, **kwargs)
         _check_int("num_subsets", num_subsets, 1)
         _check_int("subset_size", subset_size, 2)
-        _check_int("max_samples", max_samples, 2)
-        _check_int("seed", seed, 0)
-        self.extractor = get_extractor(extractor)
         self.num_subsets = int(num_subsets)
         self.subset_size = int(subset_size)
-        self.max_samples = int(max_samples)
-        self.seed = int(seed)
-        self.reset_state()
-
-    def update_state(self, real=None, fake=None, sample_weight=None):
-        for side, values in _sides(real, fake, sample_weight):
-            self._samples[side].add(_extract(values, self.extractor, side))
+        super().__init__(extractor, max_samples, seed, name=name, **kwargs)
 
     def result(self):
-        real = self._samples["real"].values("real", 2)
-        fake = self._samples["fake"].values("fake", 2)
+        real, fake = self._kept_features(2)
         _check_same_width(real, fake)
         mean, std = _kid(real, fake, self.num_subsets, self.subset_size, self.seed)
         return {"kid": mean, "kid_std": std}
 
-    def reset_state(self):
-        self._samples = {
-            "real": _Reservoir(self.max_samples, self.seed),
-            "fake": _Reservoir(self.max_samples, self.seed + 1),
-        }
 
-    def reset_fake_state(self):
-        """Forgets the fake side, keeping the real samples."""
-        self._samples["fake"] = _Reservoir(self.max_samples, self.seed + 1)
-
-
-class PrecisionRecall(keras.metrics.Metric):
+class PrecisionRecall(_KeptFeaturesMetric):
     """Streaming improved precision and recall (keeps features, capped).
 
     As `KernelInceptionDistance`, each side keeps a uniform random subset of
@@ -1053,34 +1068,13 @@ class PrecisionRecall(keras.metrics.Metric):
         name="precision_recall",
         **kwargs,
     ):
-        super().__init__(name=name, **kwargs)
         _check_int("k", k, 1)
-        _check_int("max_samples", max_samples, 2)
-        _check_int("seed", seed, 0)
-        self.extractor = get_extractor(extractor)
         self.k = int(k)
-        self.max_samples = int(max_samples)
-        self.seed = int(seed)
-        self.reset_state()
-
-    def update_state(self, real=None, fake=None, sample_weight=None):
-        for side, values in _sides(real, fake, sample_weight):
-            self._samples[side].add(_extract(values, self.extractor, side))
+        super().__init__(extractor, max_samples, seed, name=name, **kwargs)
 
     def result(self):
-        real = self._samples["real"].values("real", self.k + 1)
-        fake = self._samples["fake"].values("fake", self.k + 1)
+        real, fake = self._kept_features(self.k + 1)
         return precision_recall(real, fake, k=self.k)
-
-    def reset_state(self):
-        self._samples = {
-            "real": _Reservoir(self.max_samples, self.seed),
-            "fake": _Reservoir(self.max_samples, self.seed + 1),
-        }
-
-    def reset_fake_state(self):
-        """Forgets the fake side, keeping the real samples."""
-        self._samples["fake"] = _Reservoir(self.max_samples, self.seed + 1)
 
 
 class InceptionScore(keras.metrics.Metric):
