@@ -125,8 +125,11 @@ class _ProgressiveNetwork(keras.Model):
         return self.resolution_of(self.stage)
 
     def active_layers(self):
-        """The layers with weights that a call in the current phase uses."""
-        raise NotImplementedError
+        """The layers with weights that a call in the current phase uses.
+
+        Abstract: `ProgressiveGenerator` and `ProgressiveDiscriminator` define it.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must define active_layers()")
 
     def active_trainable_variables(self):
         return [v for layer in self.active_layers() for v in layer.trainable_variables]
