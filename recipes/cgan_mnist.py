@@ -41,11 +41,11 @@ from keras_gans import evaluation, metrics, workflow  # noqa: E402
 from keras_gans.models import ConditionalGAN  # noqa: E402
 
 CONFIG = dict(
-    epochs=25,
+    epochs=80,
     batch_size=64,
     seed=20140101,
     out="runs/cgan_mnist",
-    architecture="mlp_conv",
+    architecture="conv",
     latent_dim=100,
     generator_filters=32,
     discriminator_filters=32,
@@ -54,7 +54,7 @@ CONFIG = dict(
     latent_distribution="normal",
     ema_decay=0.999,
     loss="non_saturating",
-    learning_rate=2e-4,
+    learning_rate=4e-4,
     beta_1=0.5,
     jit_compile=False,  # XLA was 2.3x slower for this model on 2 CPU cores
 )
