@@ -105,7 +105,10 @@ def main(argv=None):
     cgan = ConditionalGAN(
         num_classes=10,
         image_shape=(28, 28, 1),
-        architecture="mlp_conv",
+        architecture="conv",  # the cGAN recipe's model
+        generator_filters=32,
+        discriminator_filters=32,
+        auxiliary_weight=1.0,
         latent_distribution="normal",
     )
     labels = np.arange(args.num) % 10
