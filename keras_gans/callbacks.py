@@ -17,6 +17,7 @@ in [-1, 1], and a `num_classes` attribute (`None` when unconditional).
 import json
 import numbers
 import os
+import time
 
 import keras
 import numpy as np
@@ -603,6 +604,11 @@ class Evaluate(keras.callbacks.Callback):
         every: int. Evaluate after every `every`-th epoch (1-based).
         num_samples: int. Generated images per evaluation.
         prefix: str. Prefix of the log keys.
+        evaluate_fn: callable `model -> dict` used instead of an
+            `Evaluator` (then `real_dataset`, `metrics`, `num_samples` and
+            `**kwargs` must be left out): a model's own figures, such as a
+            translation model's held-out L1. Its plain numbers are logged;
+            other values (lists, strings) are left out.
         **kwargs: further `Evaluator` arguments (`num_real_samples`,
             `batch_size`, `seed`, `labels`, `extractors`).
 
@@ -634,15 +640,30 @@ class Evaluate(keras.callbacks.Callback):
         every=1,
         num_samples=1000,
         prefix="val_",
+        evaluate_fn=None,
         **kwargs,
     ):
         super().__init__()
         _check_positive_int("every", every)
         if not isinstance(prefix, str):
             raise ValueError(f"`prefix` must be a str. Received: prefix={prefix!r}")
-        self.evaluator = evaluation.Evaluator(
-            real_dataset, metrics, num_samples=num_samples, **kwargs
-        )
+        if evaluate_fn is None:
+            self.evaluator = evaluation.Evaluator(
+                real_dataset, metrics, num_samples=num_samples, **kwargs
+            )
+        elif not callable(evaluate_fn):
+            raise ValueError(
+                f"`evaluate_fn` must be callable. Received: evaluate_fn={evaluate_fn!r}"
+            )
+        elif real_dataset is not None or kwargs:
+            raise ValueError(
+                "Pass either `evaluate_fn` or `real_dataset` (and `Evaluator` "
+                f"arguments), not both. Received: evaluate_fn={evaluate_fn!r} "
+                f"with real_dataset={'given' if real_dataset is not None else None}"
+                f" and {sorted(kwargs)}"
+            )
+        else:
+            self.evaluator = _TimedEvaluation(evaluate_fn)
         self.every = every
         self.prefix = prefix
         self.history = {"epoch": [], "seconds": []}
@@ -660,3 +681,22 @@ class Evaluate(keras.callbacks.Callback):
         self.history["seconds"].append(self.evaluator.last_seconds)
         for key, value in results.items():
             self.history.setdefault(key, []).append(value)
+
+
+class _TimedEvaluation:
+    """`Evaluator`'s calling convention for a plain `model -> dict` function:
+    returns its plain numbers, and keeps the call's wall time."""
+
+    def __init__(self, function):
+        self.function = function
+        self.last_seconds = None
+
+    def __call__(self, model):
+        start = time.perf_counter()
+        results = self.function(model)
+        self.last_seconds = time.perf_counter() - start
+        return {
+            key: value
+            for key, value in results.items()
+            if isinstance(value, numbers.Real) and not isinstance(value, bool)
+        }

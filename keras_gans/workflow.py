@@ -103,7 +103,9 @@ def fit_and_export(
         eval_every: int. With N > 0, a `callbacks.Evaluate` computes sample
             metrics every N epochs into the logs (`val_digit_fd`, ...; in
             `losses.json` too); the last values and `eval_seconds` go into
-            `metrics.json`. 0: off.
+            `metrics.json`. For a model that does not draw 28x28x1 digits,
+            with neither `eval_metrics` nor `eval_real` given, it runs
+            `evaluate` instead (its numbers as `val_<key>`). 0: off.
         eval_metrics: metric names (`keras_gans.evaluation.METRICS`) or
             `None`: `digit_fd` plus `label_accuracy` (conditional models) or
             `class_entropy`, for models drawing 28x28x1 digits.
@@ -125,7 +127,9 @@ def fit_and_export(
         sample_grid = callbacks_lib.SampleGrid(
             out / "samples", num_samples=num_samples, labels=grid_labels, seed=0
         )
-    eval_callbacks = _evaluate_callbacks(model, eval_every, eval_metrics, eval_real)
+    eval_callbacks = _evaluate_callbacks(
+        model, eval_every, eval_metrics, eval_real, evaluate
+    )
     fit_callbacks = [
         timer,  # first: epoch times leave out evaluation and file writing
         *eval_callbacks,  # before LossCurves, so losses.json has val_* too
@@ -178,7 +182,7 @@ def fit_and_export(
     return results
 
 
-def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real):
+def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real, evaluate=None):
     """`[callbacks.Evaluate(...)]` as `fit_and_export` sets it up, or `[]`."""
     if (
         not isinstance(eval_every, int)
@@ -195,7 +199,9 @@ def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real):
     conditional = getattr(model, "num_classes", None) is not None
     labels = None
     if eval_real is None:
-        shape = tuple(int(d) for d in model.generator.outputs[0].shape[1:])
+        shape = _sample_shape(model)
+        if shape != (28, 28, 1) and eval_metrics is None and evaluate is not None:
+            return [callbacks_lib.Evaluate(every=eval_every, evaluate_fn=evaluate)]
         if shape != (28, 28, 1):
             raise ValueError(
                 "`eval_real` is needed for a model that does not draw 28x28x1 "
@@ -216,6 +222,15 @@ def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real):
             labels=labels,
         )
     ]
+
+
+def _sample_shape(model):
+    """`(height, width, channels)` of what the model draws now."""
+    generator = model.generator
+    if getattr(generator, "outputs", None):  # a functional generator
+        return tuple(None if d is None else int(d) for d in generator.outputs[0].shape[1:])
+    # A subclassed generator (ProgressiveGAN: its resolution changes).
+    return tuple(generator.compute_output_shape((None, model.latent_dim))[1:])
 
 
 def recipe_parser(description, defaults):

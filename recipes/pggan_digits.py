@@ -153,6 +153,7 @@ def main(argv=None):
         evaluate=evaluate,
         callbacks=[schedule],
         steps_per_epoch=steps_per_epoch,
+        eval_every=args.eval_every,
     )
     print(json.dumps(results))
     return results

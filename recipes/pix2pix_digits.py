@@ -116,6 +116,7 @@ def main(argv=None):
         evaluate=evaluate,
         steps_per_epoch=args.steps_per_epoch,
         sample_grid=grid,
+        eval_every=args.eval_every,
     )
     print(json.dumps(results))
     return results

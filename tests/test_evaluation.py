@@ -274,3 +274,14 @@ def test_cgan_recipe_eval_every_reports_digit_fd_and_label_accuracy(tmp_path):
     assert results["digit_fd"] > 0 and results["eval_seconds"] > 0
     curves = json.loads((tmp_path / "losses.json").read_text())
     assert curves["val_digit_fd"] == [results["val_digit_fd"]]
+
+
+def test_evaluate_callback_takes_a_function_instead_of_metrics(digits):
+    images, _ = digits
+    with pytest.raises(ValueError, match="`evaluate_fn` must be callable"):
+        Evaluate(evaluate_fn="digit_fd")
+    with pytest.raises(ValueError, match="either `evaluate_fn` or `real_dataset`"):
+        Evaluate(images[:10], evaluate_fn=lambda model: {})
+    evaluate = Evaluate(evaluate_fn=lambda model: {"a": 1.5, "b": [1], "c": True})
+    assert evaluate.evaluator(None) == {"a": 1.5}
+    assert evaluate.evaluator.last_seconds >= 0

@@ -432,9 +432,13 @@ TINY_FLAGS = [
 
 def test_digits_recipe_smoke_run(tmp_path):
     results = _load("pggan_digits").main(
-        TINY_FLAGS + ["--kimg-per-phase", "0.008", "--out", str(tmp_path)]
+        TINY_FLAGS
+        + ["--kimg-per-phase", "0.008", "--eval-every", "1", "--out", str(tmp_path)]
     )
     assert results["steps"] == 2 and results["images_seen"] == 16
+    # --eval-every: the recipe's own figures, logged after the epoch.
+    assert results["val_images_seen"] == 16 and results["val_resolution"] == 8
+    assert 0.0 <= results["val_confident_fraction"] <= 1.0
     assert results["resolution"] == 8  # 4x4 for one step, then fading in 8x8
     assert (tmp_path / "phases" / "phase_00_4x4_stable.png").is_file()
     assert (tmp_path / "samples" / "samples_epoch_001.png").is_file()

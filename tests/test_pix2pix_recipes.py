@@ -33,8 +33,10 @@ def test_digits_recipe_smoke_run(tmp_path):
     results = _load("pix2pix_digits").main(
         ["--epochs", "1", "--steps-per-epoch", "2", "--out", str(tmp_path)]
         + ["--generator-filters", "4", "--discriminator-filters", "4"]
+        + ["--eval-every", "1"]
     )
     _assert_outputs(tmp_path, results)
+    assert results["val_heldout_l1"] == results["heldout_l1"]  # --eval-every
     assert 0.0 <= results["heldout_l1"] <= 1.0
     assert 0.0 <= results["heldout_accuracy"] <= 1.0
     assert results["num_heldout"] == 1000

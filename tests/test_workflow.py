@@ -97,3 +97,31 @@ def test_interrupted_run_resumes_where_the_backup_left_it(tmp_path):
 def test_fit_and_export_rejects_bad_epochs(tmp_path):
     with pytest.raises(ValueError, match="epochs"):
         workflow.fit_and_export(_model(), _dataset(), tmp_path, epochs=0)
+
+
+def test_eval_every_runs_the_recipe_evaluation_for_other_images(tmp_path):
+    keras.utils.set_random_seed(7)
+    model = DCGAN(  # draws 8x8 images: the digit metrics do not apply
+        image_size=8, channels=1, latent_dim=4, generator_filters=2,
+        discriminator_filters=2, seed=3,
+    )
+    model.compile()
+    dataset = data.from_arrays(np.zeros((16, 8, 8), "uint8"), batch_size=8)
+    calls = []
+
+    def evaluate(model):
+        calls.append(model.d_optimizer.iterations.numpy())
+        return {"mean_pixel": float(model.generate(4, seed=0).mean()), "note": "x"}
+
+    with pytest.raises(ValueError, match="`eval_real` is needed"):
+        workflow.fit_and_export(model, dataset, tmp_path / "a", epochs=1, eval_every=1)
+    results = workflow.fit_and_export(
+        model, dataset, tmp_path / "b", epochs=4, eval_every=2, evaluate=evaluate,
+        verbose=0,
+    )
+    assert calls == [4, 8, 8]  # after epochs 2 and 4, then once at the end
+    curves = json.loads((tmp_path / "b" / "losses.json").read_text())
+    assert "val_note" not in curves
+    assert results["val_mean_pixel"] == curves["val_mean_pixel"][-1]
+    assert results["val_mean_pixel"] == results["mean_pixel"]
+    assert results["eval_seconds"] > 0
