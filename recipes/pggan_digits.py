@@ -19,10 +19,15 @@ that the whole run takes minutes on two CPU cores: latent 128 (paper 512),
 feature maps `min(256 / 2**stage, 64)` = 64, 64, 32, 16 at 4, 8, 16, 32
 (paper: 512 up to 32x32), minibatch 16 up to 16x16 and 32 at 32x32
 (paper: 16), and thousands of images per phase 20 at 4x4, 16 per fade-in,
-40 per stable phase, 30 for the last (paper: 800 each; `--kimg-per-phase`
+120 per stable phase, 60 for the last (paper: 800 each; `--kimg-per-phase`
 sets one value for all), and an EMA decay of 0.99 instead of 0.999: with
 the phases this short, an average over the last ~1000 steps (0.999) would
-still hold much of the weights of the previous resolution.
+still hold much of the weights of the previous resolution. The long stable
+phases are where the time goes because they pay: the digit shapes are
+settled by 16x16, and the classifier's confidence in the final samples
+rose with the stable phases' length (40: 0.54, 80: 0.58, 120: 0.65; see
+BENCHMARKS.md), more than with wider maps, larger minibatches or a longer
+last phase.
 
     python recipes/pggan_digits.py --out runs/pggan_digits
     python recipes/pggan_digits.py --kimg-per-phase 4   # a quicker, rougher run
@@ -57,8 +62,8 @@ CONFIG = dict(
     # Thousands of images: 4x4, each fade-in, each stable phase, 32x32 stable.
     first_kimg=20.0,
     fade_kimg=16.0,
-    stable_kimg=40.0,
-    final_kimg=30.0,
+    stable_kimg=120.0,
+    final_kimg=60.0,
     ema_decay=0.99,
     jit_compile=False,  # slower on CPU (BENCHMARKS.md)
 )
@@ -105,8 +110,9 @@ def main(argv=None):
         type=float,
         default=None,
         help="thousands of images per phase, the same for every phase "
-        "(default: the CONFIG's 16 at 4x4, then 8 per fade-in, 12 per stable "
-        "phase, 9 for the last)",
+        f"(default: {CONFIG['first_kimg']:g} at 4x4, then "
+        f"{CONFIG['fade_kimg']:g} per fade-in, {CONFIG['stable_kimg']:g} per "
+        f"stable phase, {CONFIG['final_kimg']:g} for the last)",
     )
     parser.add_argument("--fmap-base", type=int, default=CONFIG["fmap_base"])
     parser.add_argument("--fmap-max", type=int, default=CONFIG["fmap_max"])
