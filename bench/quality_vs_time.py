@@ -234,8 +234,17 @@ def main(argv=None):
         epochs_list = epochs_list * len(args.models)
     if len(epochs_list) != len(args.models):
         parser.error("give one --epochs value, or one per model")
+    epochs_list = [
+        epochs or load_recipe(RECIPES[name]).CONFIG["epochs"]
+        for name, epochs in zip(args.models, epochs_list)
+    ]
     for name, epochs in zip(args.models, epochs_list):
-        epochs = epochs or load_recipe(RECIPES[name]).CONFIG["epochs"]
+        if args.every < 1 or epochs % args.every:
+            parser.error(
+                f"--every must be >= 1 and divide {name}'s {epochs} epochs, so "
+                f"that the last epoch is measured. Received: --every {args.every}"
+            )
+    for name, epochs in zip(args.models, epochs_list):
         results["models"][name] = run(name, epochs, real, real_labels, args.every)
     out = pathlib.Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
