@@ -272,6 +272,42 @@ class LossCurves(keras.callbacks.Callback):
         return self.path
 
 
+def _phase_resolution(phase):
+    """Resolution trained in a schedule phase: 4x4, then a fade and a stable
+    phase per doubling."""
+    return 4 * 2 ** ((phase + 1) // 2)
+
+
+def _check_kimg(name, value, allow_dict=False):
+    def positive(v):
+        return isinstance(v, numbers.Real) and not isinstance(v, bool) and v > 0
+
+    if allow_dict and isinstance(value, dict):
+        for resolution, kimg in value.items():
+            if not positive(kimg):
+                raise ValueError(
+                    f"`{name}[{resolution!r}]` must be a number > 0. "
+                    f"Received: {kimg!r}"
+                )
+        return
+    if not positive(value):
+        kind = "a number > 0 or a dict {resolution: number}" if allow_dict else (
+            "a number > 0"
+        )
+        raise ValueError(f"`{name}` must be {kind}. Received: {name}={value!r}")
+
+
+def _kimg_at(name, value, resolution):
+    if not isinstance(value, dict):
+        return value
+    if resolution not in value:
+        raise ValueError(
+            f"`{name}` has no entry for resolution {resolution}. "
+            f"Received keys: {sorted(value, key=repr)}"
+        )
+    return value[resolution]
+
+
 class ProgressiveSchedule(keras.callbacks.Callback):
     """Drives a `ProgressiveGAN`'s phase and fade-in α from its image count.
 
@@ -302,12 +338,21 @@ class ProgressiveSchedule(keras.callbacks.Callback):
     With `steps_per_execution > 1` the callback runs once per execution, so
     α and the phase change at that granularity.
 
+    Phase lengths may differ per resolution (the official code's
+    per-resolution dicts): `fade_kimg` and `stable_kimg` also take a dict
+    `{resolution: kimg}`, e.g. `stable_kimg={8: 40, 16: 240}` to spend the
+    time where the shapes are settled. A dict must name every resolution
+    whose phase it sets (checked when training begins).
+
     Args:
-        fade_kimg: float. Thousands of images per fade-in phase, > 0.
-        stable_kimg: float. Thousands of images per stable phase, > 0.
-        first_kimg: float or `None`. The 4x4 phase (`None`: `stable_kimg`).
+        fade_kimg: float or dict `{resolution: float}`. Thousands of images
+            per fade-in phase (keyed by the resolution fading in), > 0.
+        stable_kimg: float or dict `{resolution: float}`. Thousands of
+            images per stable phase, > 0.
+        first_kimg: float or `None`. The 4x4 phase (`None`: `stable_kimg`,
+            or `stable_kimg[4]`).
         final_kimg: float or `None`. The last stable phase (`None`:
-            `stable_kimg`).
+            `stable_kimg`, or `stable_kimg[max_resolution]`).
         batch_sizes: `None` (whole batches), an int, or a dict
             `{resolution: int}` (resolutions missing from it use whole
             batches).
@@ -347,20 +392,12 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         seed=0,
     ):
         super().__init__()
-        first_kimg = stable_kimg if first_kimg is None else first_kimg
-        final_kimg = stable_kimg if final_kimg is None else final_kimg
-        for name, value in (
-            ("fade_kimg", fade_kimg),
-            ("stable_kimg", stable_kimg),
-            ("first_kimg", first_kimg),
-            ("final_kimg", final_kimg),
-        ):
-            if (
-                not isinstance(value, numbers.Real)
-                or isinstance(value, bool)
-                or not value > 0
-            ):
-                raise ValueError(f"`{name}` must be a number > 0. Received: {name}={value!r}")
+        _check_kimg("fade_kimg", fade_kimg, allow_dict=True)
+        _check_kimg("stable_kimg", stable_kimg, allow_dict=True)
+        if first_kimg is not None:
+            _check_kimg("first_kimg", first_kimg)
+        if final_kimg is not None:
+            _check_kimg("final_kimg", final_kimg)
         if isinstance(batch_sizes, dict):
             for resolution, size in batch_sizes.items():
                 _check_positive_int(f"batch_sizes[{resolution!r}]", size)
@@ -380,22 +417,23 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         self.paths = []
 
     # --------------------------------------------------------------- schedule
+    def phase_kimg(self, phase, num_phases):
+        """Thousands of images in `phase` of a `num_phases`-phase schedule."""
+        resolution = _phase_resolution(phase)
+        if phase % 2:
+            return _kimg_at("fade_kimg", self.fade_kimg, resolution)
+        if phase == num_phases - 1 and self.final_kimg is not None:
+            return self.final_kimg  # also a 4x4-only schedule's one phase
+        if phase == 0 and self.first_kimg is not None:
+            return self.first_kimg
+        return _kimg_at("stable_kimg", self.stable_kimg, resolution)
+
     def phase_lengths(self, num_phases):
         """Images in each phase, `[4x4, fade 8x8, stable 8x8, ...]`."""
-        lengths = []
-        for phase in range(num_phases):
-            if phase == 0:
-                kimg = self.first_kimg
-            elif phase % 2:
-                kimg = self.fade_kimg
-            elif phase == num_phases - 1:
-                kimg = self.final_kimg
-            else:
-                kimg = self.stable_kimg
-            lengths.append(max(1, int(round(kimg * 1000))))
-        if num_phases == 1:
-            lengths = [max(1, int(round(self.final_kimg * 1000)))]
-        return lengths
+        return [
+            max(1, int(round(self.phase_kimg(phase, num_phases) * 1000)))
+            for phase in range(num_phases)
+        ]
 
     def total_images(self, num_phases):
         return sum(self.phase_lengths(num_phases))
@@ -424,7 +462,7 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         steps, total = 0, self.total_images(num_phases)
         while images_seen < total:
             phase, _ = self.phase_at(images_seen, num_phases)
-            size = self.batch_size_for(4 * 2 ** ((phase + 1) // 2)) or batch_size
+            size = self.batch_size_for(_phase_resolution(phase)) or batch_size
             images_seen += min(size, batch_size)
             steps += 1
         return steps
@@ -434,7 +472,7 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         model = self.model
         num_phases = model.num_phases
         phase, alpha = self.phase_at(model.images_seen, num_phases)
-        batch_size = self.batch_size_for(4 * 2 ** ((phase + 1) // 2))
+        batch_size = self.batch_size_for(_phase_resolution(phase))
         if phase != model.phase:
             self._save_grid()  # the phase that just ended
             model.set_phase(phase, alpha=alpha, batch_size=batch_size)
@@ -477,15 +515,17 @@ class ProgressiveSchedule(keras.callbacks.Callback):
                     "ProgressiveSchedule needs a ProgressiveGAN-like model (with "
                     f"`{name}`). Received: model of type {type(model).__name__}"
                 )
-        if isinstance(self.batch_sizes, dict):
-            stages = range(model.num_stages)
-            resolutions = {4 * 2**s for s in stages}
-            unknown = sorted(set(self.batch_sizes) - resolutions)
-            if unknown:
-                raise ValueError(
-                    f"`batch_sizes` has resolutions the model does not train: "
-                    f"{unknown}. Expected keys among {sorted(resolutions)}"
-                )
+        resolutions = {4 * 2**s for s in range(model.num_stages)}
+        for name in ("batch_sizes", "fade_kimg", "stable_kimg"):
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                unknown = sorted(set(value) - resolutions, key=repr)
+                if unknown:
+                    raise ValueError(
+                        f"`{name}` has resolutions the model does not train: "
+                        f"{unknown}. Expected keys among {sorted(resolutions)}"
+                    )
+        self.phase_lengths(model.num_phases)  # a missing dict key fails here
         self._sync()
 
     def on_train_batch_begin(self, batch, logs=None):
@@ -603,7 +643,8 @@ class Evaluate(keras.callbacks.Callback):
         metrics: metric names from `keras_gans.evaluation.METRICS`.
         every: int. Evaluate after every `every`-th epoch (1-based).
         num_samples: int. Generated images per evaluation.
-        prefix: str. Prefix of the log keys.
+        prefix: str. Prefix of the log keys (a key that already starts
+            with it, such as an `evaluate_fn`'s `val_l1`, is kept as is).
         evaluate_fn: callable `model -> dict` used instead of an
             `Evaluator` (then `real_dataset`, `metrics`, `num_samples` and
             `**kwargs` must be left out): a model's own figures, such as a
@@ -672,7 +713,7 @@ class Evaluate(keras.callbacks.Callback):
         if (epoch + 1) % self.every:
             return
         results = {
-            self.prefix + key: value
+            key if key.startswith(self.prefix) else self.prefix + key: value
             for key, value in self.evaluator(self.model).items()
         }
         if logs is not None:

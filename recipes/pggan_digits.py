@@ -19,15 +19,15 @@ that the whole run takes minutes on two CPU cores: latent 128 (paper 512),
 feature maps `min(256 / 2**stage, 64)` = 64, 64, 32, 16 at 4, 8, 16, 32
 (paper: 512 up to 32x32), minibatch 16 up to 16x16 and 32 at 32x32
 (paper: 16), and thousands of images per phase 20 at 4x4, 16 per fade-in,
-120 per stable phase, 60 for the last (paper: 800 each; `--kimg-per-phase`
-sets one value for all), and an EMA decay of 0.99 instead of 0.999: with
-the phases this short, an average over the last ~1000 steps (0.999) would
-still hold much of the weights of the previous resolution. The long stable
-phases are where the time goes because they pay: the digit shapes are
-settled by 16x16, and the classifier's confidence in the final samples
-rose with the stable phases' length (40: 0.54, 80: 0.58, 120: 0.65; see
-BENCHMARKS.md), more than with wider maps, larger minibatches or a longer
-last phase.
+40 stable at 8x8, 360 stable at 16x16, 60 for the last (paper: 800 each;
+`--kimg-per-phase` sets one value for all), and an EMA decay of 0.99
+instead of 0.999: with the phases this short, an average over the last
+~1000 steps (0.999) would still hold much of the weights of the previous
+resolution. The long 16x16 phase is where the time goes because it pays:
+the digit shapes are settled at 16x16, and the classifier's confidence in
+the final samples rose with the 16x16 phase's length (40: 0.54, 120: 0.69,
+360: 0.75; see BENCHMARKS.md), more than with wider maps, larger
+minibatches, other learning rates or a longer last phase.
 
     python recipes/pggan_digits.py --out runs/pggan_digits
     python recipes/pggan_digits.py --kimg-per-phase 4   # a quicker, rougher run
@@ -48,7 +48,7 @@ from keras_gans import callbacks, data, metrics, workflow  # noqa: E402
 from keras_gans.models import ProgressiveGAN  # noqa: E402
 
 CONFIG = dict(
-    epochs=7,  # the schedule is split into this many epochs
+    epochs=8,  # the schedule is split into this many epochs
     batch_size=32,  # the largest minibatch; the dataset's batch
     # Minibatch per resolution (the paper's per-resolution minibatch sizes):
     # more, smaller steps where steps are cheap.
@@ -59,10 +59,11 @@ CONFIG = dict(
     latent_dim=128,
     fmap_base=256,
     fmap_max=64,
-    # Thousands of images: 4x4, each fade-in, each stable phase, 32x32 stable.
+    # Thousands of images: 4x4, each fade-in, the stable phases per
+    # resolution, 32x32 stable.
     first_kimg=20.0,
     fade_kimg=16.0,
-    stable_kimg=120.0,
+    stable_kimg={8: 40.0, 16: 360.0},
     final_kimg=60.0,
     ema_decay=0.99,
     jit_compile=False,  # slower on CPU (BENCHMARKS.md)
@@ -110,9 +111,10 @@ def main(argv=None):
         type=float,
         default=None,
         help="thousands of images per phase, the same for every phase "
-        f"(default: {CONFIG['first_kimg']:g} at 4x4, then "
-        f"{CONFIG['fade_kimg']:g} per fade-in, {CONFIG['stable_kimg']:g} per "
-        f"stable phase, {CONFIG['final_kimg']:g} for the last)",
+        f"(default: {CONFIG['first_kimg']:g} at 4x4, {CONFIG['fade_kimg']:g} "
+        "per fade-in, stable "
+        + ", ".join(f"{k:g} at {r}x{r}" for r, k in CONFIG["stable_kimg"].items())
+        + f", {CONFIG['final_kimg']:g} for the last)",
     )
     parser.add_argument("--fmap-base", type=int, default=CONFIG["fmap_base"])
     parser.add_argument("--fmap-max", type=int, default=CONFIG["fmap_max"])

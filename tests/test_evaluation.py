@@ -285,3 +285,9 @@ def test_evaluate_callback_takes_a_function_instead_of_metrics(digits):
     evaluate = Evaluate(evaluate_fn=lambda model: {"a": 1.5, "b": [1], "c": True})
     assert evaluate.evaluator(None) == {"a": 1.5}
     assert evaluate.evaluator.last_seconds >= 0
+    # Keys that already carry the prefix are not prefixed twice.
+    evaluate = Evaluate(evaluate_fn=lambda model: {"val_l1": 0.25, "n": 3})
+    evaluate.set_model(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]))
+    logs = {}
+    evaluate.on_epoch_end(0, logs)
+    assert logs == {"val_l1": 0.25, "val_n": 3}

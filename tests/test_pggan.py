@@ -286,6 +286,39 @@ def test_schedule_phases_and_alpha():
         ProgressiveSchedule(batch_sizes={4: 0})
 
 
+def test_schedule_phase_lengths_per_resolution():
+    s = ProgressiveSchedule(
+        fade_kimg={8: 0.002, 16: 0.004},
+        stable_kimg={4: 0.001, 8: 0.01, 16: 0.03},
+    )
+    # 4x4, fade 8, stable 8, fade 16, stable 16 (the last: stable_kimg[16]).
+    assert s.phase_lengths(5) == [1, 2, 10, 4, 30]
+    assert s.phase_at(1 + 2 + 10 + 1, 5) == (3, 0.25)
+    # first_kimg / final_kimg still override the dict's 4x4 / last entry.
+    s = ProgressiveSchedule(
+        fade_kimg=0.002, stable_kimg={8: 0.01}, first_kimg=0.005, final_kimg=0.007
+    )
+    assert s.phase_lengths(5) == [5, 2, 10, 2, 7]
+    with pytest.raises(ValueError, match=r"`stable_kimg` has no entry for resolution 16"):
+        s.phase_lengths(7)
+    with pytest.raises(ValueError, match=r"stable_kimg\[8\]"):
+        ProgressiveSchedule(stable_kimg={8: -1})
+    with pytest.raises(ValueError, match="fade_kimg"):
+        ProgressiveSchedule(fade_kimg=[1, 2])
+
+
+def test_schedule_checks_dict_resolutions_when_training_begins():
+    model = _model()  # grows to 8x8
+    ds = tf.data.Dataset.from_tensors((tf.zeros((4, 8, 8, 1)),)).repeat()
+    for kwargs, match in (
+        (dict(stable_kimg={4: 1, 8: 1, 32: 1}), r"`stable_kimg` has resolutions.*\[32\]"),
+        (dict(stable_kimg={4: 1}), "`stable_kimg` has no entry for resolution 8"),
+        (dict(fade_kimg={16: 1}), "`fade_kimg` has resolutions"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            model.fit(ds, steps_per_epoch=1, callbacks=[ProgressiveSchedule(**kwargs)])
+
+
 
 
 class _Traces(keras.callbacks.Callback):
