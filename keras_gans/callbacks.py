@@ -23,6 +23,7 @@ import keras
 import numpy as np
 
 from keras_gans import evaluation, plotting
+from keras_gans.models.pggan import phase_resolution, stage_resolution
 
 
 def _check_positive_int(name, value):
@@ -272,12 +273,6 @@ class LossCurves(keras.callbacks.Callback):
         return self.path
 
 
-def _phase_resolution(phase):
-    """Resolution trained in a schedule phase: 4x4, then a fade and a stable
-    phase per doubling."""
-    return 4 * 2 ** ((phase + 1) // 2)
-
-
 def _check_kimg(name, value, allow_dict=False):
     def positive(v):
         return isinstance(v, numbers.Real) and not isinstance(v, bool) and v > 0
@@ -419,7 +414,7 @@ class ProgressiveSchedule(keras.callbacks.Callback):
     # --------------------------------------------------------------- schedule
     def phase_kimg(self, phase, num_phases):
         """Thousands of images in `phase` of a `num_phases`-phase schedule."""
-        resolution = _phase_resolution(phase)
+        resolution = phase_resolution(phase)
         if phase % 2:
             return _kimg_at("fade_kimg", self.fade_kimg, resolution)
         if phase == num_phases - 1 and self.final_kimg is not None:
@@ -462,7 +457,7 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         steps, total = 0, self.total_images(num_phases)
         while images_seen < total:
             phase, _ = self.phase_at(images_seen, num_phases)
-            size = self.batch_size_for(_phase_resolution(phase)) or batch_size
+            size = self.batch_size_for(phase_resolution(phase)) or batch_size
             images_seen += min(size, batch_size)
             steps += 1
         return steps
@@ -472,7 +467,7 @@ class ProgressiveSchedule(keras.callbacks.Callback):
         model = self.model
         num_phases = model.num_phases
         phase, alpha = self.phase_at(model.images_seen, num_phases)
-        batch_size = self.batch_size_for(_phase_resolution(phase))
+        batch_size = self.batch_size_for(phase_resolution(phase))
         if phase != model.phase:
             self._save_grid()  # the phase that just ended
             model.set_phase(phase, alpha=alpha, batch_size=batch_size)
@@ -515,7 +510,7 @@ class ProgressiveSchedule(keras.callbacks.Callback):
                     "ProgressiveSchedule needs a ProgressiveGAN-like model (with "
                     f"`{name}`). Received: model of type {type(model).__name__}"
                 )
-        resolutions = {4 * 2**s for s in range(model.num_stages)}
+        resolutions = {stage_resolution(s) for s in range(model.num_stages)}
         for name in ("batch_sizes", "fade_kimg", "stable_kimg"):
             value = getattr(self, name)
             if isinstance(value, dict):

@@ -70,6 +70,17 @@ def _check_architecture(max_resolution, channels, latent_dim, fmap_base, fmap_ma
             )
 
 
+def stage_resolution(stage):
+    """Resolution of stage `stage`: 4x4 is stage 0, each stage doubles it."""
+    return 4 * 2**stage
+
+
+def phase_resolution(phase):
+    """Resolution trained in schedule phase `phase`: phase 0 is 4x4, then a
+    fade-in (odd) and a stable (even) phase per stage."""
+    return stage_resolution((phase + 1) // 2)
+
+
 class _ProgressiveNetwork(keras.Model):
     """What the generator and discriminator share: stages and the phase.
 
@@ -105,9 +116,7 @@ class _ProgressiveNetwork(keras.Model):
     def nf(self, stage):
         return num_features(stage, self.fmap_base, self.fmap_max)
 
-    @staticmethod
-    def resolution_of(stage):
-        return 4 * 2**stage
+    resolution_of = staticmethod(stage_resolution)
 
     def set_phase(self, stage, fading):
         """Selects the sub-network that calls run (Python state)."""
@@ -508,7 +517,7 @@ class ProgressiveGAN(AdversarialModel):
 
     @property
     def resolution(self):
-        return 4 * 2**self.stage
+        return phase_resolution(self._phase)
 
     @property
     def alpha(self):
