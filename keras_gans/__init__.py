@@ -14,7 +14,7 @@ from keras_gans import (
     losses,
     metrics,
     plotting,
-    workflow,
+    runner,
 )
 from keras_gans.evaluation import evaluate
 from keras_gans.models import (
@@ -48,5 +48,5 @@ __all__ = [
     "losses",
     "metrics",
     "plotting",
-    "workflow",
+    "runner",
 ]

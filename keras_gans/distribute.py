@@ -35,7 +35,7 @@ model's own `train_step` through `strategy.run` on a distributed dataset,
 reads the metrics in cross-replica context (so they cover all replicas),
 and calls Keras callbacks (progress bar, `History`, `SampleGrid`,
 `BackupAndRestore`-style callbacks that act on epoch ends) as `fit` does.
-`workflow.fit_and_export` uses it for `MultiWorkerMirroredStrategy`.
+`runner.fit_and_export` uses it for `MultiWorkerMirroredStrategy`.
 """
 
 import json

@@ -40,7 +40,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 
 import keras  # noqa: E402
 
-from keras_gans import evaluation, metrics, workflow  # noqa: E402
+from keras_gans import evaluation, metrics, runner  # noqa: E402
 from keras_gans.models import ConditionalGAN  # noqa: E402
 
 CONFIG = dict(
@@ -80,7 +80,7 @@ def evaluate(model):
 
 
 def main(argv=None):
-    parser = workflow.recipe_parser(__doc__.splitlines()[0], CONFIG)
+    parser = runner.recipe_parser(__doc__.splitlines()[0], CONFIG)
     parser.add_argument(
         "--architecture",
         default=CONFIG["architecture"],
@@ -88,8 +88,8 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(args.seed)
-    dataset = workflow.digits_for_recipe(args, with_labels=True)
-    with workflow.strategy_for_recipe(args).scope():
+    dataset = runner.digits_for_recipe(args, with_labels=True)
+    with runner.strategy_for_recipe(args).scope():
         model = ConditionalGAN(
             num_classes=10,
             image_shape=(28, 28, 1),
@@ -113,7 +113,7 @@ def main(argv=None):
             ema_decay=CONFIG["ema_decay"],
             jit_compile=CONFIG["jit_compile"],
         )
-    results = workflow.fit_and_export(
+    results = runner.fit_and_export(
         model,
         dataset,
         args.out,

@@ -27,7 +27,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 
 import keras  # noqa: E402
 
-from keras_gans import metrics, workflow  # noqa: E402
+from keras_gans import metrics, runner  # noqa: E402
 from keras_gans.models import DCGAN  # noqa: E402
 
 CONFIG = dict(
@@ -50,7 +50,7 @@ def evaluate(model):
 
 
 def main(argv=None):
-    parser = workflow.recipe_parser(__doc__.splitlines()[0], CONFIG)
+    parser = runner.recipe_parser(__doc__.splitlines()[0], CONFIG)
     parser.add_argument(
         "--generator-filters", type=int, default=CONFIG["generator_filters"]
     )
@@ -59,8 +59,8 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(args.seed)
-    dataset = workflow.digits_for_recipe(args, with_labels=False)
-    with workflow.strategy_for_recipe(args).scope():
+    dataset = runner.digits_for_recipe(args, with_labels=False)
+    with runner.strategy_for_recipe(args).scope():
         model = DCGAN(
             image_size=28,
             channels=1,
@@ -71,7 +71,7 @@ def main(argv=None):
             seed=args.seed,
         )
         model.compile(loss=CONFIG["loss"], jit_compile=CONFIG["jit_compile"])
-    results = workflow.fit_and_export(
+    results = runner.fit_and_export(
         model,
         dataset,
         args.out,

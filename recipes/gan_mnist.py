@@ -23,7 +23,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 
 import keras  # noqa: E402
 
-from keras_gans import metrics, workflow  # noqa: E402
+from keras_gans import metrics, runner  # noqa: E402
 from keras_gans.models import GAN  # noqa: E402
 
 CONFIG = dict(
@@ -43,17 +43,17 @@ def evaluate(model):
 
 
 def main(argv=None):
-    parser = workflow.recipe_parser(__doc__.splitlines()[0], CONFIG)
+    parser = runner.recipe_parser(__doc__.splitlines()[0], CONFIG)
     parser.add_argument(
         "--loss", default=CONFIG["loss"], choices=("non_saturating", "minimax")
     )
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(args.seed)
-    dataset = workflow.digits_for_recipe(args, with_labels=False)
-    with workflow.strategy_for_recipe(args).scope():
+    dataset = runner.digits_for_recipe(args, with_labels=False)
+    with runner.strategy_for_recipe(args).scope():
         model = GAN(latent_dim=CONFIG["latent_dim"], seed=args.seed)
         model.compile(loss=args.loss, jit_compile=CONFIG["jit_compile"])
-    results = workflow.fit_and_export(
+    results = runner.fit_and_export(
         model,
         dataset,
         args.out,

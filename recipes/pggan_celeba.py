@@ -36,7 +36,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 
 import keras  # noqa: E402
 
-from keras_gans import callbacks, data, workflow  # noqa: E402
+from keras_gans import callbacks, data, runner  # noqa: E402
 from keras_gans.models import ProgressiveGAN  # noqa: E402
 
 CONFIG = dict(
@@ -143,7 +143,7 @@ def main(argv=None):
         sample_dir=out / "phases",
     )
     steps = schedule.total_steps(model.num_phases, args.batch_size)
-    results = workflow.fit_and_export(
+    results = runner.fit_and_export(
         model,
         dataset(args),
         out,

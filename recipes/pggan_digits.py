@@ -44,7 +44,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from keras_gans import callbacks, data, metrics, workflow  # noqa: E402
+from keras_gans import callbacks, data, metrics, runner  # noqa: E402
 from keras_gans.models import ProgressiveGAN  # noqa: E402
 
 CONFIG = dict(
@@ -105,7 +105,7 @@ def digits(args):
 
 
 def main(argv=None):
-    parser = workflow.recipe_parser(__doc__.splitlines()[0], CONFIG)
+    parser = runner.recipe_parser(__doc__.splitlines()[0], CONFIG)
     parser.add_argument(
         "--kimg-per-phase",
         type=float,
@@ -127,7 +127,7 @@ def main(argv=None):
             f"`--kimg-per-phase` must be > 0. Received: {args.kimg_per_phase}"
         )
     keras.utils.set_random_seed(args.seed)
-    with workflow.strategy_for_recipe(args).scope():
+    with runner.strategy_for_recipe(args).scope():
         model = ProgressiveGAN(
             max_resolution=CONFIG["max_resolution"],
             channels=1,
@@ -152,7 +152,7 @@ def main(argv=None):
     )
     steps = schedule.total_steps(model.num_phases, args.batch_size)
     steps_per_epoch = args.steps_per_epoch or math.ceil(steps / args.epochs)
-    results = workflow.fit_and_export(
+    results = runner.fit_and_export(
         model,
         digits(args),
         out,

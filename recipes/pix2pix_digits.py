@@ -29,7 +29,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_gans import callbacks, data, metrics, pairs, workflow  # noqa: E402
+from keras_gans import callbacks, data, metrics, pairs, runner  # noqa: E402
 from keras_gans.models import Pix2Pix  # noqa: E402
 
 CONFIG = dict(
@@ -69,7 +69,7 @@ def evaluate(model):
 
 
 def main(argv=None):
-    parser = workflow.recipe_parser(__doc__.splitlines()[0], CONFIG)
+    parser = runner.recipe_parser(__doc__.splitlines()[0], CONFIG)
     parser.add_argument(
         "--generator-filters", type=int, default=CONFIG["generator_filters"]
     )
@@ -90,7 +90,7 @@ def main(argv=None):
     dataset = pairs.digit_pairs_dataset(
         batch_size=args.batch_size, subset="train", seed=args.seed
     )
-    with workflow.strategy_for_recipe(args).scope():
+    with runner.strategy_for_recipe(args).scope():
         model = Pix2Pix(
             image_size=CONFIG["image_size"],
             input_channels=1,
@@ -107,7 +107,7 @@ def main(argv=None):
     grid = callbacks.TranslationGrid(
         pathlib.Path(args.out) / "samples", edges[:16], digits[:16], groups=4
     )
-    results = workflow.fit_and_export(
+    results = runner.fit_and_export(
         model,
         dataset,
         args.out,

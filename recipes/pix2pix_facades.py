@@ -33,7 +33,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_gans import callbacks, pairs, workflow  # noqa: E402
+from keras_gans import callbacks, pairs, runner  # noqa: E402
 from keras_gans.models import Pix2Pix  # noqa: E402
 
 CONFIG = dict(
@@ -88,7 +88,7 @@ def evaluate_fn(val_dir, args):
 
 
 def main(argv=None):
-    parser = workflow.recipe_parser(__doc__.splitlines()[0], CONFIG)
+    parser = runner.recipe_parser(__doc__.splitlines()[0], CONFIG)
     parser.add_argument("--direction", default=CONFIG["direction"], choices=pairs.DIRECTIONS)
     for name in ("image_size", "load_size", "generator_filters", "discriminator_filters", "n_layers"):
         parser.add_argument("--" + name.replace("_", "-"), type=int, default=CONFIG[name])
@@ -113,7 +113,7 @@ def main(argv=None):
         batch_size=args.batch_size,
         seed=args.seed,
     )
-    with workflow.strategy_for_recipe(args).scope():
+    with runner.strategy_for_recipe(args).scope():
         model = Pix2Pix(
             image_size=args.image_size,
             input_channels=3,
@@ -139,7 +139,7 @@ def main(argv=None):
     grid = callbacks.TranslationGrid(
         pathlib.Path(args.out) / "samples", grid_inputs, grid_targets
     )
-    results = workflow.fit_and_export(
+    results = runner.fit_and_export(
         model,
         dataset,
         args.out,

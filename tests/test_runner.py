@@ -1,4 +1,4 @@
-"""`workflow.fit_and_export`: the artefacts of a run, and resuming a crash."""
+"""`runner.fit_and_export`: the artefacts of a run, and resuming a crash."""
 
 import json
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from training_helpers import Crash
 
-from keras_gans import data, workflow
+from keras_gans import data, runner
 from keras_gans.models import DCGAN
 
 
@@ -31,7 +31,7 @@ def _dataset():
 
 
 def test_fit_and_export_writes_every_artefact(tmp_path):
-    results = workflow.fit_and_export(
+    results = runner.fit_and_export(
         _model(),
         _dataset(),
         tmp_path,
@@ -65,11 +65,11 @@ def test_fit_and_export_writes_every_artefact(tmp_path):
 
 def test_interrupted_run_resumes_where_the_backup_left_it(tmp_path):
     straight = _model()
-    workflow.fit_and_export(straight, _dataset(), tmp_path / "a", epochs=3, verbose=0)
+    runner.fit_and_export(straight, _dataset(), tmp_path / "a", epochs=3, verbose=0)
 
     crashed = _model()
     with pytest.raises(RuntimeError, match="simulated crash"):
-        workflow.fit_and_export(
+        runner.fit_and_export(
             crashed,
             _dataset(),
             tmp_path / "b",
@@ -81,7 +81,7 @@ def test_interrupted_run_resumes_where_the_backup_left_it(tmp_path):
     assert not (tmp_path / "b" / "model.keras").exists()
 
     resumed = _model()  # a new process would build the model afresh
-    results = workflow.fit_and_export(
+    results = runner.fit_and_export(
         resumed, _dataset(), tmp_path / "b", epochs=3, verbose=0
     )
     assert results["steps"] == 2  # only the third epoch ran again
@@ -96,7 +96,7 @@ def test_interrupted_run_resumes_where_the_backup_left_it(tmp_path):
 
 def test_fit_and_export_rejects_bad_epochs(tmp_path):
     with pytest.raises(ValueError, match="epochs"):
-        workflow.fit_and_export(_model(), _dataset(), tmp_path, epochs=0)
+        runner.fit_and_export(_model(), _dataset(), tmp_path, epochs=0)
 
 
 def test_eval_every_runs_the_recipe_evaluation_for_other_images(tmp_path):
@@ -114,8 +114,8 @@ def test_eval_every_runs_the_recipe_evaluation_for_other_images(tmp_path):
         return {"mean_pixel": float(model.generate(4, seed=0).mean()), "note": "x"}
 
     with pytest.raises(ValueError, match="`eval_real` is needed"):
-        workflow.fit_and_export(model, dataset, tmp_path / "a", epochs=1, eval_every=1)
-    results = workflow.fit_and_export(
+        runner.fit_and_export(model, dataset, tmp_path / "a", epochs=1, eval_every=1)
+    results = runner.fit_and_export(
         model, dataset, tmp_path / "b", epochs=4, eval_every=2, evaluate=evaluate,
         verbose=0,
     )

@@ -1,0 +1,260 @@
+"""Argument checks and image-range conversions: one of each, used everywhere.
+
+Every public entry of keras_gans checks its arguments with these helpers, so
+a bad value is always answered the same way: a `ValueError` naming the
+argument and the value received, e.g.
+``ValueError("`batch_size` must be an int >= 1. Received: batch_size=0")``.
+
+Image ranges: models draw and take float images in [-1, 1]; files, plots
+and served `uint8` outputs use [0, 255]. `to_unit_range` and `to_uint8`
+convert between them with `x / 127.5 - 1` and `round((x + 1) * 127.5)`.
+"""
+
+import numbers
+import os
+
+import numpy as np
+
+__all__ = [
+    "RANGE_TOLERANCE",
+    "check_choice",
+    "check_float",
+    "check_image_size",
+    "check_int",
+    "check_unit_range",
+    "is_int",
+    "keras_home",
+    "to_uint8",
+    "to_unit_range",
+]
+
+# Float images may exceed [-1, 1] by this much (rounding of a tanh output,
+# resampling) and are clipped; beyond it they are rejected.
+RANGE_TOLERANCE = 1e-3
+
+
+def is_int(value):
+    """True for Python and NumPy integers, False for bools and floats.
+
+    >>> is_int(3), is_int(np.int64(3)), is_int(True), is_int(3.0)
+    (True, True, False, False)
+    """
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_int(name, value, minimum=None, maximum=None):
+    """Returns `value` as an `int`, or raises a `ValueError` naming `name`.
+
+    Args:
+        name: str. The argument's name, as the caller spells it.
+        value: the value received. Python and NumPy integers pass; bools,
+            floats and strings do not.
+        minimum: int or `None`. Smallest allowed value.
+        maximum: int or `None`. Largest allowed value.
+
+    Raises:
+        ValueError: `value` is not an integer in `[minimum, maximum]`.
+
+    >>> check_int("epochs", np.int32(3), minimum=1)
+    3
+    >>> check_int("epochs", 0, minimum=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: `epochs` must be an int >= 1. Received: epochs=0
+    """
+    ok = is_int(value)
+    ok = ok and (minimum is None or value >= minimum)
+    ok = ok and (maximum is None or value <= maximum)
+    if not ok:
+        if minimum is not None and maximum is not None:
+            bound = f" in [{minimum}, {maximum}]"
+        elif minimum is not None:
+            bound = f" >= {minimum}"
+        elif maximum is not None:
+            bound = f" <= {maximum}"
+        else:
+            bound = ""
+        raise ValueError(f"`{name}` must be an int{bound}. Received: {name}={value!r}")
+    return int(value)
+
+
+def check_float(name, value, minimum=None, maximum=None, exclusive=False):
+    """Returns `value` as a finite `float` in range, or raises a `ValueError`.
+
+    Args:
+        name: str. The argument's name.
+        value: a real number (ints pass; bools do not).
+        minimum, maximum: float or `None`. Bounds of the allowed range.
+        exclusive: bool. The bounds themselves are not allowed.
+
+    Raises:
+        ValueError: `value` is not a finite real number in range.
+
+    >>> check_float("ema_decay", 0.999, 0.0, 1.0, exclusive=True)
+    0.999
+    """
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ok = ok and np.isfinite(value)
+    if ok and minimum is not None:
+        ok = value > minimum if exclusive else value >= minimum
+    if ok and maximum is not None:
+        ok = value < maximum if exclusive else value <= maximum
+    if not ok:
+        low = "(" if exclusive else "["
+        high = ")" if exclusive else "]"
+        lo = "-inf" if minimum is None else minimum
+        hi = "inf" if maximum is None else maximum
+        raise ValueError(
+            f"`{name}` must be a finite number in {low}{lo}, {hi}{high}. "
+            f"Received: {name}={value!r}"
+        )
+    return float(value)
+
+
+def check_choice(name, value, choices):
+    """Returns `value` if it is one of `choices`, else raises a `ValueError`.
+
+    >>> check_choice("direction", "AtoB", ("AtoB", "BtoA"))
+    'AtoB'
+    """
+    if value not in choices:
+        raise ValueError(
+            f"`{name}` must be one of {tuple(choices)}. Received: {name}={value!r}"
+        )
+    return value
+
+
+def check_image_size(image_size, name="image_size", minimum=1):
+    """`64` or `(64, 48)` -> `(height, width)` as ints; else a `ValueError`.
+
+    >>> check_image_size(28), check_image_size((32, 16))
+    ((28, 28), (32, 16))
+    """
+    pair = (image_size, image_size) if is_int(image_size) else image_size
+    if (
+        not isinstance(pair, (tuple, list))
+        or len(pair) != 2
+        or not all(is_int(v) and v >= minimum for v in pair)
+    ):
+        raise ValueError(
+            f"`{name}` must be an int >= {minimum} or a pair (height, width) of "
+            f"them. Received: {name}={image_size!r}"
+        )
+    return int(pair[0]), int(pair[1])
+
+
+def to_unit_range(images):
+    """uint8 [0, 255] images -> float32 in [-1, 1] (`x / 127.5 - 1`).
+
+    Works on NumPy arrays and on tensors (it returns the same kind).
+
+    >>> to_unit_range(np.array([0, 255], np.uint8)).tolist()
+    [-1.0, 1.0]
+    """
+    if isinstance(images, np.ndarray) or np.isscalar(images):
+        return np.asarray(images, np.float32) / np.float32(127.5) - np.float32(1.0)
+    import tensorflow as tf
+
+    return tf.cast(images, tf.float32) / 127.5 - 1.0
+
+
+def to_uint8(images):
+    """Images in [-1, 1] -> uint8 in [0, 255] as `round((x + 1) * 127.5)`.
+
+    Values outside [-1, 1] are clipped and NaN becomes 0; uint8 input is
+    returned unchanged. Works on NumPy arrays and on tensors (a tensor gives a
+    `tf.uint8` tensor).
+
+    Raises:
+        ValueError: integer (but not uint8) or bool images.
+
+    >>> to_uint8(np.array([-1.0, 0.0, 1.0])).tolist()
+    [0, 128, 255]
+    """
+    if not isinstance(images, (np.ndarray, list, tuple, numbers.Number)):
+        try:
+            import tensorflow as tf
+        except ImportError:  # pragma: no cover
+            tf = None
+        if tf is not None and tf.is_tensor(images):
+            if images.dtype == tf.uint8:
+                return images
+            x = tf.cast(images, tf.float32)
+            x = tf.where(tf.math.is_nan(x), -tf.ones_like(x), x)
+            x = tf.round((tf.clip_by_value(x, -1.0, 1.0) + 1.0) * 127.5)
+            return tf.cast(x, tf.uint8)
+        images = np.asarray(images)
+    images = np.asarray(images)
+    if images.dtype == np.uint8:
+        return images
+    if images.dtype == np.bool_ or np.issubdtype(images.dtype, np.integer):
+        raise ValueError(
+            f"`images` must be float in [-1, 1] or uint8. Received dtype={images.dtype}"
+        )
+    x = np.nan_to_num(images.astype(np.float32), nan=-1.0, posinf=1.0, neginf=-1.0)
+    return np.rint((np.clip(x, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
+
+
+def check_unit_range(images, name="images"):
+    """Float32 NumPy images in [-1, 1] from uint8 [0, 255] or float [-1, 1].
+
+    The one place that decides which ranges an image argument may take:
+    integer images must lie in [0, 255] and are mapped to [-1, 1]; float
+    images must be finite and lie in [-1, 1] (within `RANGE_TOLERANCE`, then
+    clipped). Floats in [0, 1] or [0, 255] are refused, never guessed.
+
+    Raises:
+        ValueError: naming `name` and the range or dtype received.
+
+    >>> check_unit_range(np.array([0, 255], np.uint8)).tolist()
+    [-1.0, 1.0]
+    >>> check_unit_range(np.array([0.0, 2.0]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Float `images` must be in [-1, 1] (pass uint8 for [0, 255]). Received: images in [0.0, 2.0]
+    """
+    try:
+        import keras
+
+        images = keras.ops.convert_to_numpy(images)
+    except Exception:  # noqa: BLE001 - fall back to NumPy's own conversion
+        pass
+    images = np.asarray(images)
+    if np.issubdtype(images.dtype, np.integer) and images.dtype != np.bool_:
+        if images.size and (images.min() < 0 or images.max() > 255):
+            raise ValueError(
+                f"Integer `{name}` must be in [0, 255]. Received: {name} in "
+                f"[{images.min()}, {images.max()}] ({images.dtype})"
+            )
+        return images.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
+    if not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(
+            f"`{name}` must be float in [-1, 1] or uint8 in [0, 255]. "
+            f"Received: {name}.dtype={images.dtype}"
+        )
+    images = images.astype(np.float32)
+    if not np.all(np.isfinite(images)):
+        raise ValueError(f"`{name}` must be finite. Received: NaN or inf in {name}")
+    if images.size:
+        low, high = float(images.min()), float(images.max())
+        if low < -1.0 - RANGE_TOLERANCE or high > 1.0 + RANGE_TOLERANCE:
+            raise ValueError(
+                f"Float `{name}` must be in [-1, 1] (pass uint8 for [0, 255]). "
+                f"Received: {name} in [{low}, {high}]"
+            )
+    return np.clip(images, -1.0, 1.0)
+
+
+def keras_home():
+    """The Keras cache folder: `$KERAS_HOME`, else `~/.keras` (as Keras does,
+    falling back to `/tmp/.keras` when the home folder is not writable).
+
+    Read at call time, so a test (or a user) may set `KERAS_HOME` late.
+    """
+    home = os.environ.get("KERAS_HOME")
+    if home:
+        return os.path.expanduser(home)
+    base = os.path.expanduser("~")
+    if not os.access(base, os.W_OK):
+        base = "/tmp"
+    return os.path.join(base, ".keras")
