@@ -4,35 +4,72 @@ The export holds only TensorFlow graphs and variables: a process that never
 imports `keras_gans` (or `keras`) loads it with `tf.saved_model.load`, and
 `tensorflow_model_server` serves it from `<base>/<version>/`.
 
-Signatures:
-- `serving_default`: inputs `noise` float32 `(None, latent_dim)` (plus
-  `labels` int32 `(None,)` for conditional models), output `images`
-  `(None, H, W, C)`: float32 in [-1, 1], or uint8 in [0, 255] with
-  `output="uint8"`.
-- `sample`: inputs `batch_size` int32 scalar and `seed` int64 scalar (plus
-  `labels` for conditional models), noise drawn inside the graph from the
-  model's prior with a stateless RNG, so the same seed gives the same images.
+`export_generator(model, dir)` asks the model what to serve: every servable
+model has an `export_archive(output=..., **options)` method that returns a
+`keras.export.ExportArchive` with its endpoints, built with one of the two
+builders here:
 
-Image-to-image networks (Pix2Pix's translator) are written by
-`export_image_to_image`: `serving_default` maps `image` float32
-`(None, None, None, C)` in [-1, 1] to `images`.
+- `noise_to_image_archive` (noise -> image models):
+  - `serving_default`: inputs `noise` float32 `(None, latent_dim)` (plus
+    `labels` int32 `(None,)` for conditional models), output `images`
+    `(None, H, W, C)`: float32 in [-1, 1], or uint8 in [0, 255] with
+    `output="uint8"`.
+  - `sample`: inputs `batch_size` int32 scalar and `seed` int64 scalar (plus
+    `labels` for conditional models instead of `batch_size`), noise drawn
+    inside the graph from the model's prior with a stateless RNG, so the same
+    seed gives the same images.
+- `image_to_image_archive` (translators): `serving_default` maps `image`
+  float32 `(None, None, None, C)` in [-1, 1] to `images`.
+
+Paths go through `tf.io.gfile`, so `export_dir` may be a local folder or any
+file system TensorFlow knows (`gs://`, `s3://`, `ram://`). A version folder
+appears whole or not at all: it is written under a temporary name that TF
+Serving ignores, then renamed.
 """
 
 import os
 import re
+import uuid
 
 import keras
 import tensorflow as tf
 
+__all__ = [
+    "OUTPUTS",
+    "export_generator",
+    "export_image_to_image",
+    "image_to_image_archive",
+    "next_version",
+    "noise_to_image_archive",
+]
+
 OUTPUTS = ("float", "uint8")
+TRAINING_MODES = (False, True)
 
 
 def next_version(base_dir):
-    """1 + the largest integer subfolder of `base_dir` (1 when there is none)."""
-    if not os.path.isdir(base_dir):
-        return 1
-    versions = [int(d) for d in os.listdir(base_dir) if re.fullmatch(r"\d+", d)]
-    return max(versions, default=0) + 1
+    """1 + the largest integer subfolder of `base_dir` (1 when there is none).
+
+    >>> next_version("ram://keras_gans_doctest/none_yet")
+    1
+    """
+    base_dir = os.fspath(base_dir)
+    version = 1
+    if tf.io.gfile.isdir(base_dir):
+        names = [name.rstrip("/") for name in tf.io.gfile.listdir(base_dir)]
+        versions = [int(d) for d in names if re.fullmatch(r"\d+", d)]
+        version = max(versions, default=0) + 1
+    # Some file systems (ram://, object stores) list no folders: probe too.
+    while tf.io.gfile.exists(_join(base_dir, str(version))):
+        version += 1
+    return version
+
+
+def _check_output(output):
+    if output not in OUTPUTS:
+        raise ValueError(
+            f"`output` must be one of {OUTPUTS}. Received: output={output!r}"
+        )
 
 
 def _to_output(images, output):
@@ -43,17 +80,46 @@ def _to_output(images, output):
     return images
 
 
+def _join(base, name):
+    return base.rstrip("/") + "/" + name if "://" in base else os.path.join(base, name)
+
+
 def _version_path(export_dir, version):
     """`export_dir/<version>` (`None`: the next free version); must not exist."""
     if version is None:
         version = next_version(export_dir)
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ValueError(
             f"`version` must be a positive int. Received: version={version!r}"
         )
-    path = os.path.join(export_dir, str(version))
-    if os.path.exists(path):
+    path = _join(export_dir, str(version))
+    if tf.io.gfile.exists(path):
         raise ValueError(f"Export folder already exists: {path}")
+    return path
+
+
+def _write_archive(archive, export_dir, version):
+    """Writes `archive` to `export_dir/<version>` whole or not at all."""
+    export_dir = os.fspath(export_dir)
+    path = _version_path(export_dir, version)
+    tf.io.gfile.makedirs(export_dir)
+    # TF Serving only loads all-digit folder names: the temporary one is
+    # invisible to it until the rename.
+    temporary = _join(export_dir, f".tmp-{os.path.basename(path)}-{uuid.uuid4().hex}")
+    try:
+        archive.write_out(temporary, verbose=False)
+        try:
+            tf.io.gfile.rename(temporary, path)
+        except tf.errors.OpError:
+            # File systems without folder renames (object stores, ram://):
+            # write again in place; the temporary copy is removed below.
+            archive.write_out(path, verbose=False)
+    finally:
+        try:
+            if tf.io.gfile.exists(temporary):
+                tf.io.gfile.rmtree(temporary)
+        except tf.errors.OpError:
+            pass
     return path
 
 
@@ -85,57 +151,80 @@ def _check_labels(labels, num_classes):
     ]
 
 
-def export_generator(
-    model, export_dir, version=None, output="float", use_ema=True, dropout=None
-):
-    """Writes `model`'s generator as a SavedModel under `export_dir/<version>`.
+def export_generator(model, export_dir, version=None, output="float", **options):
+    """Writes what `model` serves as a SavedModel under `export_dir/<version>`.
 
-    An image-to-image model (`model.image_to_image`, e.g. `Pix2Pix`) is
-    written by `export_image_to_image`: its `serving_default` maps `image`
-    to `images`, and `dropout` (default: the model's
-    `test_time_dropout`) keeps its dropout layers active at serving time.
+    The model decides its signatures through its `export_archive(output=...,
+    **options)` method: noise -> image models (GAN, DCGAN, ConditionalGAN,
+    ProgressiveGAN) serve `noise` (and `labels`) -> `images` plus a `sample`
+    signature; translators (Pix2Pix, FastStyleTransfer) serve `image` ->
+    `images`.
 
     Args:
-        model: an `AdversarialModel` (GAN, DCGAN, ConditionalGAN, ...).
-        export_dir: str. The base folder (TF Serving's model base path).
+        model: a keras_gans model with an `export_archive` method.
+        export_dir: str or path. The base folder (TF Serving's model base
+            path); local or any `tf.io.gfile` file system (`gs://...`).
         version: int or `None`. `None` picks 1 + the largest existing version.
         output: str. `"float"` ([-1, 1] float32) or `"uint8"` ([0, 255]).
-        use_ema: bool. Export the EMA generator when the model has one.
-        dropout: bool or `None`. Image-to-image models only: dropout on at
-            serving time (`None`: the model's default).
+        **options: passed to the model's `export_archive`: `use_ema` (bool,
+            export the EMA generator when there is one; adversarial models),
+            `dropout` (bool, Pix2Pix: dropout on at serving time).
 
     Returns:
-        The path of the written version folder.
+        str: the path of the written version folder.
+
+    Raises:
+        ValueError: a bad `output` or `version`, an existing version folder,
+            an option the model does not take, or a model that cannot be
+            exported.
 
     Example:
-    >>> path = export_generator(model, "exports/dcgan")  # exports/dcgan/1
-    >>> served = tf.saved_model.load(path)
-    >>> served.signatures["serving_default"](noise=tf.zeros([2, 100]))["images"]
+    >>> model = keras_gans.DCGAN(image_size=8, channels=1, latent_dim=4,
+    ...                          generator_filters=4, discriminator_filters=4)
+    >>> import os, tempfile
+    >>> base = os.path.join(tempfile.mkdtemp(), "dcgan")
+    >>> path = export_generator(model, base)
+    >>> os.path.relpath(path, base)
+    '1'
+    >>> served = tf.saved_model.load(path).signatures["serving_default"]
+    >>> served(noise=tf.zeros([2, 4]))["images"].shape
+    TensorShape([2, 8, 8, 1])
     """
-    if output not in OUTPUTS:
+    _check_output(output)
+    make_archive = getattr(model, "export_archive", None)
+    if not callable(make_archive):
         raise ValueError(
-            f"`output` must be one of {OUTPUTS}. Received: output={output!r}"
+            "`model` must be a keras_gans model with an `export_archive` method. "
+            f"Received: {type(model).__name__}"
         )
-    if getattr(model, "image_to_image", False):
-        if dropout is None:
-            dropout = model.test_time_dropout
-        return export_image_to_image(
-            model.sampling_generator if use_ema else model.generator,
-            export_dir,
-            version=version,
-            output=output,
-            training="dropout" if dropout else False,
-            size_multiple=model.size_multiple,
-        )
-    if dropout is not None:
-        raise ValueError(
-            "`dropout` is only used by image-to-image models. "
-            f"Received: dropout={dropout!r} for {type(model).__name__}"
-        )
-    path = _version_path(export_dir, version)
-    generator = model.sampling_generator if use_ema else model.generator
-    latent_dim, num_classes = model.latent_dim, model.num_classes
-    uniform = model.latent_distribution == "uniform"
+    archive = make_archive(output=output, **options)
+    return _write_archive(archive, export_dir, version)
+
+
+def noise_to_image_archive(
+    generator,
+    latent_dim,
+    num_classes=None,
+    latent_distribution="normal",
+    output="float",
+):
+    """An `ExportArchive` serving a noise (and label) -> image generator.
+
+    Args:
+        generator: `keras.Model` mapping `noise` `(batch, latent_dim)` (and
+            `labels` int `(batch,)` when `num_classes` is set) to images in
+            [-1, 1].
+        latent_dim: int. Size of the noise vector.
+        num_classes: int or `None`. Labels must be in `[0, num_classes)`.
+        latent_distribution: `"normal"` (N(0, 1)) or `"uniform"` (U(-1, 1)):
+            the prior of the `sample` signature.
+        output: `"float"` or `"uint8"`.
+
+    Returns:
+        A `keras.export.ExportArchive` with `serving_default` and `sample`.
+    """
+    _check_output(output)
+    uniform = latent_distribution == "uniform"
 
     def prior(batch_size, seed):
         shape = tf.stack([batch_size, latent_dim])
@@ -167,7 +256,9 @@ def export_generator(
         labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
 
         def serve(noise, labels):
-            checks = _check_noise(noise, latent_dim) + _check_labels(labels, num_classes)
+            checks = _check_noise(noise, latent_dim) + _check_labels(
+                labels, num_classes
+            )
             checks.append(
                 tf.debugging.assert_equal(
                     tf.shape(noise)[0],
@@ -184,58 +275,13 @@ def export_generator(
 
         archive.add_endpoint("serving_default", serve, [noise_spec, labels_spec])
         archive.add_endpoint("sample", sample, [labels_spec, seed_spec])
-    os.makedirs(export_dir, exist_ok=True)
-    archive.write_out(path, verbose=False)
-    return path
+    return archive
 
 
-TRAINING_MODES = (False, True, "dropout")
-
-
-class _ActiveDropout(keras.layers.Dropout):
-    """A `Dropout` that drops in inference too (only built by `with_active_dropout`)."""
-
-    def call(self, inputs, training=None):
-        return super().call(inputs, training=True)
-
-
-def with_active_dropout(network):
-    """A copy of `network` (same weights) whose `Dropout` layers always drop.
-
-    Every other layer keeps its inference behaviour (BatchNorm uses its
-    moving statistics), unlike calling the network with `training=True`.
-    Works for functional and sequential networks.
-    """
-
-    def clone(layer):
-        config = layer.get_config()
-        if isinstance(layer, keras.layers.Dropout):
-            # A fresh random stream: a fixed seed would repeat the same masks
-            # in every copy.
-            return _ActiveDropout.from_config({**config, "seed": None})
-        return layer.__class__.from_config(config)
-
-    try:
-        copy = keras.models.clone_model(network, clone_function=clone)
-    except ValueError as error:
-        raise ValueError(
-            "`network` must be a functional or Sequential keras.Model to enable "
-            f"dropout alone. Received: {type(network).__name__} ({error})"
-        ) from None
-    copy.set_weights(network.get_weights())
-    return copy
-
-
-def export_image_to_image(
-    network,
-    export_dir,
-    version=None,
-    output="float",
-    training=False,
-    input_name="image",
-    size_multiple=1,
+def image_to_image_archive(
+    network, output="float", training=False, input_name="image", size_multiple=1
 ):
-    """Writes an image -> image network as a SavedModel at `export_dir/<version>`.
+    """An `ExportArchive` serving an image -> image network.
 
     The `serving_default` signature takes `input_name` (default `image`),
     float32 `(None, None, None, C)` in [-1, 1] with dynamic batch and
@@ -244,36 +290,28 @@ def export_image_to_image(
     [0, 255] with `output="uint8"`.
 
     Args:
-        network: `keras.Model` with one image input of known channels C.
-        export_dir: str. The base folder (TF Serving's model base path).
-        version: int or `None`. `None` picks 1 + the largest existing version.
+        network: `keras.Model` with one image input of known channels C. To
+            serve with dropout on (Pix2Pix's test protocol), pass a network
+            whose dropout layers always drop (the model prepares it).
         output: str. `"float"` or `"uint8"`.
-        training: `False`, `True` or `"dropout"`. `False`: inference mode
-            (deterministic). `True`: the whole network in training mode, as
-            in Pix2Pix's test protocol (Isola et al. 2017, sec 2.3: "we apply
-            dropout at test time, and we apply batch normalization using the
-            statistics of the test batch"); BatchNorm then normalises with
-            the statistics of each request's batch (and the served graph
-            also updates the exported moving averages, which it never reads).
-            `"dropout"`: only the `Dropout` layers drop; BatchNorm uses its
-            moving statistics (see `with_active_dropout`).
+        training: bool. `False`: inference mode (deterministic). `True`: the
+            whole network in training mode, as in Pix2Pix's test protocol
+            (Isola et al. 2017, sec 2.3: "we apply dropout at test time, and
+            we apply batch normalization using the statistics of the test
+            batch"); BatchNorm then normalises with the statistics of each
+            request's batch.
         input_name: str. Name of the signature's input.
         size_multiple: int. Height and width must be multiples of it (e.g.
             2**depth for a U-Net); checked with a named error.
 
     Returns:
-        The path of the written version folder.
+        A `keras.export.ExportArchive` with `serving_default`.
 
-    Example:
-    >>> path = export_image_to_image(unet, "exports/facades")
-    >>> served = tf.saved_model.load(path).signatures["serving_default"]
-    >>> served(image=tf.zeros([1, 256, 256, 3]))["images"].shape
-    TensorShape([1, 256, 256, 3])
+    Raises:
+        ValueError: a bad argument, or a network without one 4-D input of
+            known channels.
     """
-    if output not in OUTPUTS:
-        raise ValueError(
-            f"`output` must be one of {OUTPUTS}. Received: output={output!r}"
-        )
+    _check_output(output)
     if not any(training is mode for mode in TRAINING_MODES):
         raise ValueError(
             f"`training` must be one of {TRAINING_MODES}. Received: training={training!r}"
@@ -296,17 +334,17 @@ def export_image_to_image(
     if channels is None:
         raise ValueError("`network` must have a known number of input channels.")
     channels = int(channels)
-    path = _version_path(export_dir, version)
-    served = with_active_dropout(network) if training == "dropout" else network
-    mode = training is True
 
     archive = keras.export.ExportArchive()
-    archive.track(served)
+    archive.track(network)
     spec = tf.TensorSpec([None, None, None, channels], tf.float32, name=input_name)
 
     def serve(image):
         shape = tf.shape(image)
         checks = [
+            tf.debugging.assert_rank(
+                image, 4, message=f"`{input_name}` must have rank 4 (batch, H, W, C)"
+            ),
             tf.debugging.assert_equal(
                 shape[-1],
                 channels,
@@ -318,11 +356,45 @@ def export_image_to_image(
                 message=f"`{input_name}` height and width must be multiples of {size_multiple}",
             ),
         ]
-        with tf.control_dependencies(checks):
-            image = tf.identity(image)
-        return {"images": _to_output(served(image, training=mode), output)}
+        image = _after(checks, image)
+        return {"images": _to_output(network(image, training=training), output)}
 
     archive.add_endpoint("serving_default", serve, [spec])
-    os.makedirs(export_dir, exist_ok=True)
-    archive.write_out(path, verbose=False)
-    return path
+    return archive
+
+
+def export_image_to_image(
+    network,
+    export_dir,
+    version=None,
+    output="float",
+    training=False,
+    input_name="image",
+    size_multiple=1,
+):
+    """Writes an image -> image network as a SavedModel at `export_dir/<version>`.
+
+    For a plain `keras.Model`; keras_gans translators go through
+    `export_generator(model, dir)`. Arguments as `image_to_image_archive`,
+    plus `export_dir` and `version` as `export_generator`.
+
+    Returns:
+        str: the path of the written version folder.
+
+    Example:
+    >>> unet = keras.Sequential([keras.Input((None, None, 3)),
+    ...                          keras.layers.Conv2D(3, 3, padding="same")])
+    >>> import tempfile
+    >>> path = export_image_to_image(unet, tempfile.mkdtemp())
+    >>> served = tf.saved_model.load(path).signatures["serving_default"]
+    >>> served(image=tf.zeros([1, 8, 8, 3]))["images"].shape
+    TensorShape([1, 8, 8, 3])
+    """
+    archive = image_to_image_archive(
+        network,
+        output=output,
+        training=training,
+        input_name=input_name,
+        size_multiple=size_multiple,
+    )
+    return _write_archive(archive, export_dir, version)

@@ -456,6 +456,38 @@ class AdversarialModel(keras.Model):
         """The EMA generator when there is one, else the generator."""
         return self.ema_generator if self.ema_generator is not None else self.generator
 
+    @property
+    def sample_shape(self):
+        """`(height, width, channels)` of the images the model draws now."""
+        generator = self.generator
+        if getattr(generator, "outputs", None):  # a functional generator
+            return tuple(
+                None if d is None else int(d) for d in generator.outputs[0].shape[1:]
+            )
+        return tuple(
+            int(d) for d in generator.compute_output_shape((None, self.latent_dim))[1:]
+        )
+
+    def export_archive(self, output="float", use_ema=True):
+        """A `keras.export.ExportArchive` serving the generator: `noise` (and
+        `labels`) -> `images`, and a `sample` signature (see
+        `keras_gans.export.noise_to_image_archive`). Written by
+        `keras_gans.export.export_generator(model, dir)`.
+
+        Args:
+            output: `"float"` ([-1, 1]) or `"uint8"` ([0, 255]) images.
+            use_ema: bool. Serve the EMA generator when there is one.
+        """
+        from keras_gans import export
+
+        return export.noise_to_image_archive(
+            self.sampling_generator if use_ema else self.generator,
+            self.latent_dim,
+            num_classes=self.num_classes,
+            latent_distribution=self.latent_distribution,
+            output=output,
+        )
+
     def call(self, inputs, training=False):
         """Runs the sampling generator on its inputs (noise[, labels])."""
         return self.sampling_generator(inputs, training=training)

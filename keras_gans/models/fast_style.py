@@ -35,8 +35,6 @@ Deviations from the paper, stated:
   the batch.
 """
 
-import os
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -85,7 +83,9 @@ def transformation_network(filters=32, num_residual_blocks=5, channels=3):
         ("channels", channels, 1),
     ):
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
-            raise ValueError(f"`{name}` must be an int >= {low}. Received: {name}={value!r}")
+            raise ValueError(
+                f"`{name}` must be an int >= {low}. Received: {name}={value!r}"
+            )
     images = keras.Input((None, None, channels), name="image")
     x = _norm_relu(layers.Conv2D(filters, 9, padding="same")(images))
     x = _norm_relu(layers.Conv2D(2 * filters, 3, strides=2, padding="same")(x))
@@ -96,7 +96,9 @@ def transformation_network(filters=32, num_residual_blocks=5, channels=3):
         x = layers.Add()([x, y])
     x = _norm_relu(layers.Conv2DTranspose(2 * filters, 3, strides=2, padding="same")(x))
     x = _norm_relu(layers.Conv2DTranspose(filters, 3, strides=2, padding="same")(x))
-    outputs = layers.Conv2D(channels, 9, padding="same", activation="tanh", name="images")(x)
+    outputs = layers.Conv2D(
+        channels, 9, padding="same", activation="tanh", name="images"
+    )(x)
     return keras.Model(images, outputs, name="transformer")
 
 
@@ -179,7 +181,10 @@ class FastStyleTransfer(keras.Model):
         _, style_shapes = self.perceptual.target_shapes(32)
         self.style_grams = [
             self.add_weight(
-                shape=shape, initializer="zeros", trainable=False, name=f"style_gram_{i}"
+                shape=shape,
+                initializer="zeros",
+                trainable=False,
+                name=f"style_gram_{i}",
             )
             for i, shape in enumerate(style_shapes)
         ]
@@ -199,7 +204,9 @@ class FastStyleTransfer(keras.Model):
                 images' size, see `PerceptualLoss`).
         """
         pixels = load_image(style)[None]  # (1, H, W, 3)
-        for variable, gram in zip(self.style_grams, self.perceptual.style_targets(pixels)):
+        for variable, gram in zip(
+            self.style_grams, self.perceptual.style_targets(pixels)
+        ):
             variable.assign(gram)
 
     def compile(self, optimizer=None, **kwargs):
@@ -258,23 +265,19 @@ class FastStyleTransfer(keras.Model):
             ops.convert_to_numpy(self(pixels[i : i + batch_size] / 127.5 - 1.0))
             for i in range(0, len(pixels), batch_size)
         ]
-        return np.rint(np.clip((np.concatenate(out) + 1.0) * 127.5, 0, 255)).astype("uint8")
+        return np.rint(np.clip((np.concatenate(out) + 1.0) * 127.5, 0, 255)).astype(
+            "uint8"
+        )
 
-    def export(self, export_dir, version=None, output="float"):
-        """Writes the transformation network as a SavedModel for TF Serving.
-
-        `serving_default`: `image` float32 `(None, H, W, 3)` in [-1, 1], H
-        and W multiples of 4 (checked) -> `images` `(None, H, W, 3)`, float32
-        in [-1, 1], or uint8 in [0, 255] with `output="uint8"`. See
-        `keras_gans.export.export_image_to_image`.
-
-        Returns:
-            The path of the written version folder, `export_dir/<version>`.
+    def export_archive(self, output="float"):
+        """A `keras.export.ExportArchive` serving the transformation network:
+        `image` float32 `(None, H, W, 3)` in [-1, 1], H and W multiples of 4
+        (checked) -> `images` `(None, H, W, 3)`, float32 in [-1, 1], or uint8
+        in [0, 255] with `output="uint8"`. Written by
+        `keras_gans.export.export_generator(model, dir)`.
         """
-        return export_lib.export_image_to_image(
+        return export_lib.image_to_image_archive(
             self.transformer,
-            os.fspath(export_dir),
-            version=version,
             output=output,
             training=False,
             input_name="image",
@@ -300,4 +303,3 @@ class FastStyleTransfer(keras.Model):
     @classmethod
     def from_config(cls, config):
         return _without_vgg_file(cls, config)
-

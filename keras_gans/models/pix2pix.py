@@ -32,8 +32,14 @@ def _check_normalization(normalization):
 
 
 def _check_int(name, value, minimum):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}")
+    if (
+        not isinstance(value, numbers.Integral)
+        or isinstance(value, bool)
+        or value < minimum
+    ):
+        raise ValueError(
+            f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}"
+        )
 
 
 def _norm(normalization, name):
@@ -44,6 +50,44 @@ def _norm(normalization, name):
     if normalization == "instance":
         return layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
     return None
+
+
+class _ActiveDropout(keras.layers.Dropout):
+    """A `Dropout` that drops in inference too (only built by `with_active_dropout`)."""
+
+    def call(self, inputs, training=None):
+        return super().call(inputs, training=True)
+
+
+def with_active_dropout(network):
+    """A copy of `network` (same weights) whose `Dropout` layers always drop.
+
+    Every other layer keeps its inference behaviour (BatchNorm uses its
+    moving statistics), unlike calling the network with `training=True`:
+    Pix2Pix's test-time dropout (Isola et al. 2017, sec 2.3). Works for
+    functional and sequential networks.
+
+    Raises:
+        ValueError: `network` is a subclassed model (it cannot be cloned).
+    """
+
+    def clone(layer):
+        config = layer.get_config()
+        if isinstance(layer, keras.layers.Dropout):
+            # A fresh random stream: a fixed seed would repeat the same masks
+            # in every copy.
+            return _ActiveDropout.from_config({**config, "seed": None})
+        return layer.__class__.from_config(config)
+
+    try:
+        copy = keras.models.clone_model(network, clone_function=clone)
+    except ValueError as error:
+        raise ValueError(
+            "`network` must be a functional or Sequential keras.Model to enable "
+            f"dropout alone. Received: {type(network).__name__} ({error})"
+        ) from None
+    copy.set_weights(network.get_weights())
+    return copy
 
 
 def unet_depth(image_size):
@@ -321,7 +365,6 @@ class Pix2Pix(AdversarialModel):
     """
 
     builds_own_networks = True
-    image_to_image = True
 
     def __init__(
         self,
@@ -342,7 +385,9 @@ class Pix2Pix(AdversarialModel):
     ):
         for name, value in (("l1_weight", l1_weight), ("gan_weight", gan_weight)):
             if not isinstance(value, numbers.Real) or value < 0:
-                raise ValueError(f"`{name}` must be a number >= 0. Received: {name}={value!r}")
+                raise ValueError(
+                    f"`{name}` must be a number >= 0. Received: {name}={value!r}"
+                )
         if l1_weight == 0 and gan_weight == 0:
             raise ValueError(
                 "`l1_weight` and `gan_weight` cannot both be 0: the generator "
@@ -390,10 +435,14 @@ class Pix2Pix(AdversarialModel):
         """Height and width of inputs must be multiples of this (2**depth)."""
         return 2 ** unet_depth(self.image_size)
 
-    def compile(self, g_optimizer=None, d_optimizer=None, loss="non_saturating", **kwargs):
+    def compile(
+        self, g_optimizer=None, d_optimizer=None, loss="non_saturating", **kwargs
+    ):
         """As `AdversarialModel.compile`; D's loss is halved (Isola et al.
         2017, sec 2.3) and G's adversarial loss scaled by `gan_weight`."""
-        super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, loss=loss, **kwargs)
+        super().compile(
+            g_optimizer=g_optimizer, d_optimizer=d_optimizer, loss=loss, **kwargs
+        )
         g_loss_fn, d_loss_fn = self.g_loss_fn, self.d_loss_fn
         gan_weight = self.gan_weight
 
@@ -441,9 +490,7 @@ class Pix2Pix(AdversarialModel):
     # ------------------------------------------------------------------ sample
     def translator(self, dropout=None, use_ema=True):
         """The generator to translate with; with `dropout`, a copy whose
-        dropout layers stay active (`export.with_active_dropout`)."""
-        from keras_gans.export import with_active_dropout
-
+        dropout layers stay active (`with_active_dropout`)."""
         dropout = self.test_time_dropout if dropout is None else dropout
         network = self.sampling_generator if use_ema else self.generator
         return with_active_dropout(network) if dropout else network
@@ -460,7 +507,11 @@ class Pix2Pix(AdversarialModel):
             batch_size: int. Images per generator call.
         """
         images = np.asarray(ops.convert_to_numpy(images), dtype=np.float32)
-        if images.ndim != 4 or images.shape[-1] != self.input_channels or not len(images):
+        if (
+            images.ndim != 4
+            or images.shape[-1] != self.input_channels
+            or not len(images)
+        ):
             raise ValueError(
                 f"`images` must have shape (n, H, W, {self.input_channels}), n >= 1. "
                 f"Received: images.shape={images.shape}"
@@ -477,6 +528,33 @@ class Pix2Pix(AdversarialModel):
             for i in range(0, len(images), batch_size)
         ]
         return np.concatenate(outputs).astype(np.float32)
+
+    @property
+    def sample_shape(self):
+        """`(height, width, channels)` of the translated images."""
+        return (self.image_size, self.image_size, self.output_channels)
+
+    def export_archive(self, output="float", use_ema=True, dropout=None):
+        """A `keras.export.ExportArchive` serving the translator: `image`
+        float32 `(None, H, W, input_channels)` in [-1, 1], H and W multiples
+        of `size_multiple` -> `images` (see
+        `keras_gans.export.image_to_image_archive`).
+
+        Args:
+            output: `"float"` ([-1, 1]) or `"uint8"` ([0, 255]) images.
+            use_ema: bool. Serve the EMA generator when there is one.
+            dropout: bool or `None`. Dropout on at serving time (the paper's
+                test protocol); `None` uses `test_time_dropout`.
+        """
+        from keras_gans import export
+
+        return export.image_to_image_archive(
+            self.translator(dropout, use_ema),
+            output=output,
+            training=False,
+            input_name="image",
+            size_multiple=self.size_multiple,
+        )
 
     def generate(self, n, labels=None, seed=None, use_ema=True, batch_size=256):
         raise ValueError(

@@ -319,7 +319,9 @@ def _size_pair(name, size):
     if (
         not isinstance(pair, (tuple, list))
         or len(pair) != 2
-        or not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in pair)
+        or not all(
+            isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in pair
+        )
         or min(pair) < 16
     ):
         raise ValueError(
@@ -410,7 +412,9 @@ class PerceptualLoss(keras.layers.Layer):
         self.style_layers = style_layers
         self.style_layer_weights = [float(w) for w in style_layer_weights]
         self.pooling = pooling
-        self.vgg_weights = vgg_weights if vgg_weights is None else os.fspath(vgg_weights)
+        self.vgg_weights = (
+            vgg_weights if vgg_weights is None else os.fspath(vgg_weights)
+        )
         self.extractor = vgg19_feature_extractor(
             [content_layer, *style_layers], weights=vgg_weights, pooling=pooling
         )
@@ -595,7 +599,9 @@ class NeuralStyleTransfer(keras.Model):
             raise ValueError(f"`init` must be one of {INITS}. Received: init={init!r}")
         self.image_size = _size_pair("image_size", image_size)
         self.style_size = (
-            self.image_size if style_size is None else _size_pair("style_size", style_size)
+            self.image_size
+            if style_size is None
+            else _size_pair("style_size", style_size)
         )
         self.init = init
         self.seed = seed
@@ -618,14 +624,23 @@ class NeuralStyleTransfer(keras.Model):
             shape=(1, h, w, 3), initializer="zeros", trainable=True, name="image"
         )
         self.content_image = self.add_weight(
-            shape=(1, h, w, 3), initializer="zeros", trainable=False, name="content_image"
+            shape=(1, h, w, 3),
+            initializer="zeros",
+            trainable=False,
+            name="content_image",
         )
         self.content_target = self.add_weight(
-            shape=content_shape, initializer="zeros", trainable=False, name="content_target"
+            shape=content_shape,
+            initializer="zeros",
+            trainable=False,
+            name="content_target",
         )
         self.style_grams = [
             self.add_weight(
-                shape=shape, initializer="zeros", trainable=False, name=f"style_gram_{i}"
+                shape=shape,
+                initializer="zeros",
+                trainable=False,
+                name=f"style_gram_{i}",
             )
             for i, shape in enumerate(style_shapes)
         ]
@@ -649,7 +664,9 @@ class NeuralStyleTransfer(keras.Model):
         style = self._prepare("style", style, self.style_size)
         self.content_image.assign(content)
         self.content_target.assign(self.perceptual.content_features(content))
-        for variable, gram in zip(self.style_grams, self.perceptual.style_targets(style)):
+        for variable, gram in zip(
+            self.style_grams, self.perceptual.style_targets(style)
+        ):
             variable.assign(gram)
         self.reset_image()
 
@@ -805,7 +822,9 @@ def _without_vgg_file(cls, config):
     return model
 
 
-Stylized = collections.namedtuple("Stylized", ["image", "snapshots", "history", "model"])
+Stylized = collections.namedtuple(
+    "Stylized", ["image", "snapshots", "history", "model"]
+)
 
 
 def stylize(
