@@ -1,17 +1,18 @@
-"""Keras callbacks that record a GAN's progress as files.
+"""Model-agnostic Keras callbacks that record a GAN's progress as files.
 
 - `SampleGrid`: every few epochs, a PNG grid of samples drawn from the same
   fixed noise, so successive grids show the generator's progress.
+- `TranslationGrid`: every few epochs, input | translated | target
+  triplets of an image-to-image model.
 - `LossCurves`: after every epoch, a PNG of the logged losses and the same
   numbers as JSON, so an interrupted run still has its curves.
-- `ProgressiveSchedule`: a `ProgressiveGAN`'s resolution and fade-in α from
-  the number of images it has trained on (Karras et al. 2018).
 - `Evaluate`: every few epochs, sample metrics (digit FD, FID, KID, label
   accuracy, ...) into the epoch logs as `val_<metric>`.
 
-Both work with any `keras.Model` that has the sampling API of
-`keras_gans.models`: `generate(n, labels=None, seed=None)` returning images
-in [-1, 1], and a `num_classes` attribute (`None` when unconditional).
+They ask the model only for the methods of the one model API:
+`generate(n, labels=None, seed=None)` returning images in [-1, 1] and a
+`num_classes` attribute (`None` when unconditional) for noise-to-image
+models, `translate(images)` for image-to-image models.
 """
 
 import json
@@ -22,13 +23,15 @@ import time
 import keras
 import numpy as np
 
-from keras_gans import evaluation, plotting
+from keras_gans import evaluation, plotting, utils
 from keras_gans.models.pggan import phase_resolution, stage_resolution
+
+__all__ = ["Evaluate", "LossCurves", "SampleGrid", "TranslationGrid"]
 
 
 def _check_positive_int(name, value):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"`{name}` must be an int >= 1. Received: {name}={value!r}")
+    # Used only by ProgressiveSchedule, which moves to models/pggan.
+    utils.check_int(name, value, minimum=1)
 
 
 def _replace_atomically(write, path):
@@ -93,13 +96,11 @@ class SampleGrid(keras.callbacks.Callback):
         rows=None,
     ):
         super().__init__()
-        _check_positive_int("num_samples", num_samples)
-        _check_positive_int("every", every)
+        utils.check_int("num_samples", num_samples, minimum=1)
+        utils.check_int("every", every, minimum=1)
         if rows is not None:
-            _check_positive_int("rows", rows)
-        if seed is not None and (
-            not isinstance(seed, numbers.Integral) or isinstance(seed, bool)
-        ):
+            utils.check_int("rows", rows, minimum=1)
+        if seed is not None and not utils.is_int(seed):
             raise ValueError(f"`seed` must be an int or None. Received: seed={seed!r}")
         if isinstance(labels, str):
             if labels != "per_class":
@@ -215,7 +216,7 @@ class LossCurves(keras.callbacks.Callback):
 
     def __init__(self, path, every=1):
         super().__init__()
-        _check_positive_int("every", every)
+        utils.check_int("every", every, minimum=1)
         self.path = os.fspath(path)
         self.json_path = os.path.splitext(self.path)[0] + ".json"
         self.every = every
@@ -574,8 +575,8 @@ class TranslationGrid(keras.callbacks.Callback):
         filename="translations_epoch_{epoch:03d}.png",
     ):
         super().__init__()
-        _check_positive_int("every", every)
-        _check_positive_int("groups", groups)
+        utils.check_int("every", every, minimum=1)
+        utils.check_int("groups", groups, minimum=1)
         inputs = np.asarray(keras.ops.convert_to_numpy(inputs), dtype=np.float32)
         targets = np.asarray(keras.ops.convert_to_numpy(targets), dtype=np.float32)
         if (
@@ -598,13 +599,22 @@ class TranslationGrid(keras.callbacks.Callback):
         self.every, self.groups, self.filename = every, groups, filename
         self.paths = []
 
+    def on_train_begin(self, logs=None):
+        if not callable(getattr(self.model, "translate", None)):
+            raise ValueError(
+                "TranslationGrid needs an image-to-image model with a "
+                "`translate(images)` method. Received: model of type "
+                f"{type(self.model).__name__}"
+            )
+
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:
             self.save(epoch + 1)
 
     def save(self, epoch):
         """Translates the inputs now and writes the grid for `epoch` (1-based)."""
-        translated = np.asarray(self.model.translate(self.inputs), dtype=np.float32)
+        translated = keras.ops.convert_to_numpy(self.model.translate(self.inputs))
+        translated = translated.astype(np.float32)  # (n, H, W, C_out) in [-1, 1]
         parts = [self.inputs, translated, self.targets]
         channels = max(p.shape[-1] for p in parts)
         parts = [np.repeat(p, channels, -1) if p.shape[-1] == 1 else p for p in parts]
@@ -680,7 +690,7 @@ class Evaluate(keras.callbacks.Callback):
         **kwargs,
     ):
         super().__init__()
-        _check_positive_int("every", every)
+        utils.check_int("every", every, minimum=1)
         if not isinstance(prefix, str):
             raise ValueError(f"`prefix` must be a str. Received: prefix={prefix!r}")
         if evaluate_fn is None:

@@ -21,12 +21,25 @@ folder at fault. Files a loader skips are counted in a logged warning.
 
 import importlib.resources
 import logging
-import numbers
 import os
 
 import keras
 import numpy as np
 import tensorflow as tf
+
+from keras_gans import utils
+
+__all__ = [
+    "DIGITS_ASSET",
+    "DIGITS_TRAIN_SIZE",
+    "IMAGE_EXTENSIONS",
+    "digits_dataset",
+    "from_arrays",
+    "from_image_folder",
+    "from_tfds",
+    "load_digits_sample",
+    "to_unit_range",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +77,7 @@ def load_digits_sample(subset=None):
     >>> images.shape, labels.shape
     ((1000, 28, 28), (1000,))
     """
-    if subset not in (None, "train", "test"):
-        raise ValueError(
-            f'`subset` must be None, "train" or "test". Received: subset={subset!r}'
-        )
+    utils.check_choice("subset", subset, (None, "train", "test"))
     path = importlib.resources.files("keras_gans") / "assets" / DIGITS_ASSET
     with path.open("rb") as f, np.load(f) as npz:
         images, labels = npz["images"], npz["labels"].astype(np.int64)
@@ -78,9 +88,9 @@ def load_digits_sample(subset=None):
     return images, labels
 
 
-def to_unit_range(images):
-    """Maps uint8 (or [0, 255] float) images to float32 in [-1, 1]."""
-    return tf.cast(images, tf.float32) / 127.5 - 1.0
+# uint8 (or [0, 255] float) images -> float32 in [-1, 1]; kept here because
+# users call `data.to_unit_range`.
+to_unit_range = utils.to_unit_range
 
 
 def from_arrays(
@@ -126,7 +136,7 @@ def from_arrays(
                 f"`labels` must have shape ({len(images)},). "
                 f"Received: labels.shape={labels.shape}"
             )
-    _check_batch_size(batch_size)
+    utils.check_int("batch_size", batch_size, minimum=1)
     x = images
     if pad_to is not None:
         h, w = images.shape[1:3]
@@ -141,7 +151,7 @@ def from_arrays(
             [(0, 0), (top, pad_to - h - top), (left, pad_to - w - left), (0, 0)],
         )
     _check_not_empty(len(x), batch_size, drop_remainder, "`images`")
-    x = x.astype(np.float32) / 127.5 - 1.0
+    x = utils.to_unit_range(x)  # (n, H, W, C) float32 in [-1, 1]
     elements = (x,) if labels is None else (x, labels)
     ds = tf.data.Dataset.from_tensor_slices(elements)
     if shuffle:
@@ -242,18 +252,17 @@ def from_tfds(
             about 1.2 GB).
 
     Example:
-    >>> ds = from_tfds("mnist", batch_size=64, with_labels=True)
-    >>> images, labels = next(iter(ds))  # (64, 28, 28, 1), (64,)
+    (it downloads MNIST when it is not prepared locally)::
+
+        ds = from_tfds("mnist", batch_size=64, with_labels=True)
+        images, labels = next(iter(ds))  # (64, 28, 28, 1), (64,)
     """
     import tensorflow_datasets as tfds
 
-    _check_batch_size(batch_size)
-    size = None if image_size is None else _image_size_pair(image_size)
-    if shuffle and (not _is_int(shuffle_buffer) or shuffle_buffer < 1):
-        raise ValueError(
-            f"`shuffle_buffer` must be an int >= 1. "
-            f"Received: shuffle_buffer={shuffle_buffer!r}"
-        )
+    utils.check_int("batch_size", batch_size, minimum=1)
+    size = None if image_size is None else utils.check_image_size(image_size)
+    if shuffle:
+        utils.check_int("shuffle_buffer", shuffle_buffer, minimum=1)
 
     read_config = tfds.ReadConfig(shuffle_seed=seed) if shuffle else None
     try:
@@ -396,15 +405,14 @@ def from_image_folder(
         drop_remainder: bool. Drop the last partial batch.
 
     Example:
-    >>> ds = from_image_folder("faces/", image_size=64, center_crop=True)
-    >>> (images,) = next(iter(ds))  # (64, 64, 64, 3)
+    (given a folder `faces/` of image files)::
+
+        ds = from_image_folder("faces/", image_size=64, center_crop=True)
+        (images,) = next(iter(ds))  # (64, 64, 64, 3)
     """
-    _check_batch_size(batch_size)
-    size = _image_size_pair(image_size)
-    if labels not in (None, "inferred"):
-        raise ValueError(
-            f'`labels` must be None or "inferred". Received: labels={labels!r}'
-        )
+    utils.check_int("batch_size", batch_size, minimum=1)
+    size = utils.check_image_size(image_size)
+    utils.check_choice("labels", labels, (None, "inferred"))
     path = os.fspath(path)
     is_remote = "://" in path
     if not tf.io.gfile.isdir(path):
@@ -443,17 +451,6 @@ def from_image_folder(
     return _batch_and_finish(ds, batch_size, drop_remainder, random_flip, seed)
 
 
-def _is_int(n):
-    return isinstance(n, numbers.Integral) and not isinstance(n, bool)
-
-
-def _check_batch_size(batch_size):
-    if not _is_int(batch_size) or batch_size < 1:
-        raise ValueError(
-            f"`batch_size` must be an int >= 1. Received: batch_size={batch_size!r}"
-        )
-
-
 def _check_not_empty(n, batch_size, drop_remainder, source):
     """With `drop_remainder`, fewer than `batch_size` examples give no batch."""
     if drop_remainder and n < batch_size:
@@ -462,22 +459,6 @@ def _check_not_empty(n, batch_size, drop_remainder, source):
             f"with drop_remainder=True the dataset would be empty. Pass a smaller "
             f"batch_size or drop_remainder=False."
         )
-
-
-def _image_size_pair(image_size):
-    """`64` or `(64, 48)` → `(64, 48)`; anything else is a ValueError."""
-    pair = (image_size, image_size) if _is_int(image_size) else image_size
-    if (
-        not isinstance(pair, (tuple, list))
-        or len(pair) != 2
-        or not all(_is_int(n) for n in pair)
-        or min(pair) < 1
-    ):
-        raise ValueError(
-            f"`image_size` must be an int >= 1 or a (height, width) pair of them. "
-            f"Received: image_size={image_size!r}"
-        )
-    return int(pair[0]), int(pair[1])
 
 
 def _center_crop_square(image):

@@ -44,6 +44,10 @@ import os
 import keras
 import tensorflow as tf
 
+from keras_gans import utils
+
+__all__ = ["STRATEGIES", "fit", "get_strategy", "is_chief"]
+
 STRATEGIES = ("default", "mirrored", "multiworker", "tpu")
 _MULTI_WORKER = None  # the process's MultiWorkerMirroredStrategy, made once
 
@@ -62,9 +66,15 @@ def get_strategy(name="default", devices=None, tpu=None):
 
     Returns:
         The strategy. Build and compile the model inside `strategy.scope()`.
+
+    Raises:
+        ValueError: an unknown `name`, or a malformed `TF_CONFIG`.
+
+    Example:
+    >>> get_strategy("default").num_replicas_in_sync
+    1
     """
-    if name not in STRATEGIES:
-        raise ValueError(f"`strategy` must be one of {STRATEGIES}. Received: {name!r}")
+    utils.check_choice("strategy", name, STRATEGIES)
     if name == "default":
         return tf.distribute.get_strategy()
     if name == "mirrored":
@@ -100,6 +110,10 @@ def is_chief(strategy=None):
 
     True for single-process strategies; under `MultiWorkerMirroredStrategy`
     only for the chief (task 0 of `"chief"`, or worker 0 with no chief).
+
+    Example:
+    >>> is_chief(get_strategy("default"))
+    True
     """
     strategy = strategy or tf.distribute.get_strategy()
     resolver = getattr(strategy, "cluster_resolver", None)
@@ -116,11 +130,7 @@ def is_chief(strategy=None):
 
 def _steps(dataset, steps_per_epoch):
     if steps_per_epoch is not None:
-        if steps_per_epoch < 1:
-            raise ValueError(
-                f"`steps_per_epoch` must be >= 1. Received: {steps_per_epoch}"
-            )
-        return int(steps_per_epoch)
+        return utils.check_int("steps_per_epoch", steps_per_epoch, minimum=1)
     cardinality = int(dataset.cardinality())
     if cardinality < 0:
         raise ValueError(

@@ -6,28 +6,18 @@ import math
 import keras
 from keras import ops
 
+from keras_gans import utils
+
+__all__ = [
+    "EqualizedConv2D",
+    "EqualizedDense",
+    "Maxout",
+    "MinibatchStdDev",
+    "PixelNorm",
+    "WeightedSum",
+]
+
 PADDINGS = ("same", "valid")
-
-
-def _normalize_pair(value, name):
-    """An int or a pair of ints -> a tuple of two positive ints."""
-    pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, int) and v >= 1 for v in pair):
-        raise ValueError(
-            f"`{name}` must be a positive int or a pair of positive ints. "
-            f"Received: {name}={value!r}"
-        )
-    return pair
-
-
-def _check_positive(value, name):
-    if not value > 0:
-        raise ValueError(f"`{name}` must be > 0. Received: {name}={value!r}")
-
-
-def _check_units(value, name):
-    if not isinstance(value, int) or value < 1:
-        raise ValueError(f"`{name}` must be an int >= 1. Received: {name}={value!r}")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -67,11 +57,8 @@ class Maxout(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_units(units, "units")
-        if not isinstance(pieces, int) or pieces < 2:
-            raise ValueError(f"`pieces` must be >= 2. Received: pieces={pieces!r}")
-        self.units = units
-        self.pieces = pieces
+        self.units = utils.check_int("units", units, minimum=1)
+        self.pieces = utils.check_int("pieces", pieces, minimum=2)
         self.use_bias = use_bias
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
@@ -134,7 +121,7 @@ class PixelNorm(keras.layers.Layer):
 
     def __init__(self, epsilon=1e-8, axis=-1, **kwargs):
         super().__init__(**kwargs)
-        _check_positive(epsilon, "epsilon")
+        utils.check_float("epsilon", epsilon, minimum=0.0, exclusive=True)
         self.epsilon = epsilon
         self.axis = tuple(axis) if isinstance(axis, (list, tuple)) else axis
 
@@ -171,8 +158,8 @@ class _EqualizedLayer(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_positive(gain, "gain")
-        _check_positive(lr_multiplier, "lr_multiplier")
+        utils.check_float("gain", gain, minimum=0.0, exclusive=True)
+        utils.check_float("lr_multiplier", lr_multiplier, minimum=0.0, exclusive=True)
         self.gain = gain
         self.use_bias = use_bias
         self.activation = keras.activations.get(activation)
@@ -252,8 +239,7 @@ class EqualizedDense(_EqualizedLayer):
             lr_multiplier=lr_multiplier,
             **kwargs,
         )
-        _check_units(units, "units")
-        self.units = units
+        self.units = utils.check_int("units", units, minimum=1)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -326,16 +312,12 @@ class EqualizedConv2D(_EqualizedLayer):
             lr_multiplier=lr_multiplier,
             **kwargs,
         )
-        _check_units(filters, "filters")
-        padding_lower = padding.lower() if isinstance(padding, str) else padding
-        if padding_lower not in PADDINGS:
-            raise ValueError(
-                f"`padding` must be one of {PADDINGS}. Received: padding={padding!r}"
-            )
-        self.filters = filters
-        self.kernel_size = _normalize_pair(kernel_size, "kernel_size")
-        self.strides = _normalize_pair(strides, "strides")
-        self.padding = padding_lower
+        self.filters = utils.check_int("filters", filters, minimum=1)
+        self.kernel_size = utils.check_image_size(kernel_size, name="kernel_size")
+        self.strides = utils.check_image_size(strides, name="strides")
+        if isinstance(padding, str):
+            padding = padding.lower()
+        self.padding = utils.check_choice("padding", padding, PADDINGS)
 
     def build(self, input_shape):
         in_channels = input_shape[-1]
@@ -407,9 +389,8 @@ class MinibatchStdDev(keras.layers.Layer):
 
     def __init__(self, group_size=4, epsilon=1e-8, **kwargs):
         super().__init__(**kwargs)
-        _check_units(group_size, "group_size")
-        _check_positive(epsilon, "epsilon")
-        self.group_size = group_size
+        self.group_size = utils.check_int("group_size", group_size, minimum=1)
+        utils.check_float("epsilon", epsilon, minimum=0.0, exclusive=True)
         self.epsilon = epsilon
 
     def call(self, inputs):
@@ -472,9 +453,7 @@ class WeightedSum(keras.layers.Layer):
 
     def __init__(self, alpha=0.0, **kwargs):
         super().__init__(**kwargs)
-        if not 0.0 <= alpha <= 1.0:
-            raise ValueError(f"`alpha` must be in [0, 1]. Received: alpha={alpha!r}")
-        self.initial_alpha = float(alpha)
+        self.initial_alpha = utils.check_float("alpha", alpha, 0.0, 1.0)
 
     def build(self, input_shape):
         if len(input_shape) != 2:

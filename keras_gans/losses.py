@@ -21,6 +21,25 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+__all__ = [
+    "ALIASES",
+    "LOSSES",
+    "drift_penalty",
+    "get",
+    "gradient_penalty",
+    "hinge_discriminator_loss",
+    "hinge_generator_loss",
+    "least_squares_discriminator_loss",
+    "least_squares_generator_loss",
+    "minimax_discriminator_loss",
+    "minimax_generator_loss",
+    "non_saturating_discriminator_loss",
+    "non_saturating_generator_loss",
+    "r1_penalty",
+    "wasserstein_discriminator_loss",
+    "wasserstein_generator_loss",
+]
+
 
 def _f32(x):
     """Any tensor-like -> a float32 tensor (losses are computed in float32)."""
@@ -104,23 +123,9 @@ def non_saturating_generator_loss(fake_logits):
     return ops.mean(ops.softplus(-fake_logits))  # -log(sigmoid(D(G(z))))
 
 
-def non_saturating_discriminator_loss(real_logits, fake_logits):
-    """Non-saturating discriminator loss: the minimax one (Goodfellow et al. 2014).
-
-    Args:
-        real_logits: tensor. Discriminator logits on real samples.
-        fake_logits: tensor. Discriminator logits on generated samples.
-
-    Returns:
-        A float32 scalar.
-
-    Example:
-    >>> z = keras.ops.zeros((2, 1))
-    >>> float(non_saturating_discriminator_loss(z, z))  # 2 log 2
-    1.3862...
-    """
-    return minimax_discriminator_loss(real_logits, fake_logits)
-
+# Goodfellow et al. 2014, section 3: the non-saturating game keeps the
+# minimax discriminator loss (eq. 1); an alias, not a copy.
+non_saturating_discriminator_loss = minimax_discriminator_loss
 
 # --------------------------------------------------------------- least squares
 # Mao et al. 2017, "Least Squares Generative Adversarial Networks", eq. 2 with
@@ -225,25 +230,9 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
 # for Generative Adversarial Networks", eq. 16-17:
 #   L_D = E[relu(1 - D(x))] + E[relu(1 + D(G(z)))]
 #   L_G = -E[D(G(z))]
-
-
-def hinge_generator_loss(fake_logits):
-    """Hinge generator loss `-mean(D(G(z)))`.
-
-    Lim & Ye 2017; Miyato et al. 2018, eq. 17.
-
-    Args:
-        fake_logits: tensor. Discriminator logits on generated samples.
-
-    Returns:
-        A float32 scalar.
-
-    Example:
-    >>> float(hinge_generator_loss(keras.ops.ones((2, 1))))
-    -1.0
-    """
-    fake_logits = _f32(fake_logits)
-    return -ops.mean(fake_logits)  # -E[D(G(z))]
+# L_G is the Wasserstein generator loss (Arjovsky et al. 2017, eq. 3): an
+# alias, not a copy.
+hinge_generator_loss = wasserstein_generator_loss
 
 
 def hinge_discriminator_loss(real_logits, fake_logits):
@@ -308,8 +297,10 @@ def get(loss):
 
     Example:
     >>> g_loss, d_loss = get("hinge")
-    >>> g_loss.__name__
-    'hinge_generator_loss'
+    >>> d_loss.__name__
+    'hinge_discriminator_loss'
+    >>> g_loss is hinge_generator_loss is wasserstein_generator_loss
+    True
     """
     if isinstance(loss, str):
         name = ALIASES.get(loss, loss)

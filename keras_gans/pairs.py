@@ -18,14 +18,25 @@ cannot decode) raise a `ValueError` naming the file, or, with
 """
 
 import logging
-import numbers
 import os
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import data
+from keras_gans import data, utils
+
+__all__ = [
+    "DIRECTIONS",
+    "PIX2PIX_DATASETS",
+    "PIX2PIX_URL",
+    "digit_edges",
+    "digit_pairs",
+    "digit_pairs_dataset",
+    "download_pix2pix_dataset",
+    "pair_files",
+    "pix2pix_folder_dataset",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -61,14 +72,12 @@ def download_pix2pix_dataset(name, cache_dir=None, origin=None):
         origin: str or `None`. The archive's URL (`None`: the official
             `PIX2PIX_URL`); a `file://` URL serves a local copy.
 
-    Example:
-    >>> root = download_pix2pix_dataset("facades")
-    >>> ds = pix2pix_folder_dataset(os.path.join(root, "train"), "BtoA")
+    Example (downloads about 30 MB on the first call)::
+
+        root = download_pix2pix_dataset("facades")
+        ds = pix2pix_folder_dataset(os.path.join(root, "train"), "BtoA")
     """
-    if name not in PIX2PIX_DATASETS:
-        raise ValueError(
-            f"`name` must be one of {PIX2PIX_DATASETS}. Received: name={name!r}"
-        )
+    utils.check_choice("name", name, PIX2PIX_DATASETS)
     origin = origin or PIX2PIX_URL.format(name=name)
     if cache_dir is not None:
         # get_file falls back to /tmp/.keras for a folder that does not exist.
@@ -79,16 +88,6 @@ def download_pix2pix_dataset(name, cache_dir=None, origin=None):
     )
     nested = os.path.join(path, name)  # the archives hold one `<name>/` folder
     return nested if os.path.isdir(nested) else path
-
-
-def _check_choice(name, value, choices):
-    if value not in choices:
-        raise ValueError(f"`{name}` must be one of {choices}. Received: {name}={value!r}")
-
-
-def _check_int(name, value, minimum):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}")
 
 
 def _pair_problem(path, channels):
@@ -126,7 +125,9 @@ def pair_files(path, channels=3, skip_bad=False):
     """
     path = os.fspath(path)
     if not os.path.isdir(path):
-        raise ValueError(f"`path` must be a folder of A|B images. Received: path={path!r}")
+        raise ValueError(
+            f"`path` must be a folder of A|B images. Received: path={path!r}"
+        )
     files = sorted(
         os.path.join(path, f)
         for f in os.listdir(path)
@@ -199,17 +200,16 @@ def pix2pix_folder_dataset(
             raising (see `pair_files`).
         drop_remainder: bool. Drop the last partial batch.
 
-    Example:
-    >>> ds = pix2pix_folder_dataset("facades/train", direction="BtoA")
-    >>> inputs, targets = next(iter(ds))
-    >>> inputs.shape
-    TensorShape([1, 256, 256, 3])
+    Example (given the facades dataset, see `download_pix2pix_dataset`)::
+
+        ds = pix2pix_folder_dataset("facades/train", direction="BtoA")
+        inputs, targets = next(iter(ds))  # (1, 256, 256, 3) each
     """
-    _check_choice("direction", direction, DIRECTIONS)
-    _check_int("image_size", image_size, 1)
-    _check_int("load_size", load_size, image_size)
-    _check_int("channels", channels, 1)
-    _check_int("batch_size", batch_size, 1)
+    utils.check_choice("direction", direction, DIRECTIONS)
+    image_size = utils.check_int("image_size", image_size, minimum=1)
+    load_size = utils.check_int("load_size", load_size, minimum=image_size)
+    channels = utils.check_int("channels", channels, minimum=1)
+    batch_size = utils.check_int("batch_size", batch_size, minimum=1)
     files = pair_files(path, channels, skip_bad)
     if drop_remainder and len(files) < batch_size:
         raise ValueError(
@@ -241,7 +241,7 @@ def pix2pix_folder_dataset(
             )
         else:
             pair = tf.image.resize(pair, [image_size, image_size])
-        pair = tf.clip_by_value(pair, 0.0, 255.0) / 127.5 - 1.0
+        pair = utils.to_unit_range(tf.clip_by_value(pair, 0.0, 255.0))  # [-1, 1]
         pair = tf.ensure_shape(pair, [image_size, image_size, 2 * channels])
         return pair[..., :channels], pair[..., channels:]
 
@@ -292,8 +292,8 @@ def digit_pairs(subset=None, pad_to=32):
         `(edges, digits, labels)`: uint8 `(n, pad_to, pad_to, 1)` twice
         and int64 `(n,)`.
     """
+    pad_to = utils.check_int("pad_to", pad_to, minimum=28)
     images, labels = data.load_digits_sample(subset)
-    _check_int("pad_to", pad_to, 28)
     top = (pad_to - 28) // 2
     pad = [(0, 0), (top, pad_to - 28 - top), (top, pad_to - 28 - top)]
     digits = np.pad(images, pad)
@@ -302,7 +302,12 @@ def digit_pairs(subset=None, pad_to=32):
 
 
 def digit_pairs_dataset(
-    batch_size=64, subset="train", shuffle=True, seed=None, drop_remainder=True, pad_to=32
+    batch_size=64,
+    subset="train",
+    shuffle=True,
+    seed=None,
+    drop_remainder=True,
+    pad_to=32,
 ):
     """`(edges, digits)` batches in [-1, 1] of the embedded paired task.
 
@@ -319,9 +324,9 @@ def digit_pairs_dataset(
     >>> edges.shape, digits.shape
     (TensorShape([8, 32, 32, 1]), TensorShape([8, 32, 32, 1]))
     """
-    _check_int("batch_size", batch_size, 1)
+    utils.check_int("batch_size", batch_size, minimum=1)
     edges, digits, _ = digit_pairs(subset, pad_to)
-    elements = (data.to_unit_range(edges), data.to_unit_range(digits))
+    elements = (utils.to_unit_range(edges), utils.to_unit_range(digits))
     ds = tf.data.Dataset.from_tensor_slices(elements)
     if shuffle:
         ds = ds.shuffle(len(edges), seed=seed, reshuffle_each_iteration=True)

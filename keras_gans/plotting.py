@@ -9,7 +9,7 @@ safe in threads and on headless machines.
 - `plot_loss_curves`: draws every numeric series of a training history
   (e.g. `keras.callbacks.History.history`) against the epoch.
 
-This module imports nothing from `keras_gans`.
+Of `keras_gans` it imports only `utils`.
 """
 
 import math
@@ -22,37 +22,24 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from keras_gans import utils
+
+__all__ = [
+    "grid_shape",
+    "image_grid",
+    "plot_loss_curves",
+    "save_image_grid",
+    "to_uint8",
+]
+
 _DPI = 100
 _MIN_TITLED_WIDTH_PX = 320  # titled grids are upscaled to at least this width
 _TITLE_BAND_PX = 32
 
 
-def to_uint8(images):
-    """Maps images in [-1, 1] to uint8 grey levels: `round((x + 1) * 127.5)`.
-
-    Values outside [-1, 1] are clipped; NaN maps to 0 (black). uint8 input is
-    returned unchanged.
-
-    Args:
-        images: array-like, float in [-1, 1] or uint8.
-
-    Returns:
-        A uint8 NumPy array of the same shape.
-
-    Example:
-
-    >>> to_uint8(np.array([-1.0, 0.0, 1.0])).tolist()
-    [0, 128, 255]
-    """
-    images = np.asarray(images)
-    if images.dtype == np.uint8:
-        return images
-    if images.dtype == np.bool_ or np.issubdtype(images.dtype, np.integer):
-        raise ValueError(
-            f"`images` must be float in [-1, 1] or uint8. Received dtype={images.dtype}"
-        )
-    x = np.nan_to_num(images.astype(np.float32), nan=-1.0, posinf=1.0, neginf=-1.0)
-    return np.rint((np.clip(x, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
+# Images in [-1, 1] -> uint8 as `round((x + 1) * 127.5)` (clipped, NaN -> 0);
+# kept here because users call `plotting.to_uint8`.
+to_uint8 = utils.to_uint8
 
 
 def grid_shape(n, rows=None, cols=None):
@@ -69,14 +56,8 @@ def grid_shape(n, rows=None, cols=None):
     (2, 5)
     """
     for name, value in (("rows", rows), ("cols", cols)):
-        if value is not None and (
-            not isinstance(value, numbers.Integral)
-            or isinstance(value, bool)
-            or value < 1
-        ):
-            raise ValueError(
-                f"`{name}` must be a positive int or None. Received: {name}={value!r}"
-            )
+        if value is not None:
+            utils.check_int(name, value, minimum=1)
     if rows is None and cols is None:
         cols = math.ceil(math.sqrt(n))
     if rows is None:
@@ -133,21 +114,15 @@ def image_grid(images, rows=None, cols=None, padding=2, pad_value=1.0):
             f"`images` must hold at least one image. Received: images.shape="
             f"{images.shape}"
         )
-    if not isinstance(padding, numbers.Integral) or padding < 0:
-        raise ValueError(
-            f"`padding` must be an int >= 0. Received: padding={padding!r}"
-        )
-    if not -1.0 <= pad_value <= 1.0:
-        raise ValueError(
-            f"`pad_value` must be in [-1, 1]. Received: pad_value={pad_value!r}"
-        )
-    images = to_uint8(images)
+    utils.check_int("padding", padding, minimum=0)
+    utils.check_float("pad_value", pad_value, -1.0, 1.0)
+    images = utils.to_uint8(images)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]  # (n, H, W)
     n, h, w = images.shape[:3]
     rows, cols = grid_shape(n, rows, cols)
     channels = images.shape[3:]  # () or (C,)
-    fill = to_uint8(np.float32(pad_value))
+    fill = utils.to_uint8(np.float32(pad_value))
     grid = np.full(
         (rows * h + (rows - 1) * padding, cols * w + (cols - 1) * padding) + channels,
         fill,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from keras_gans import plotting
-from keras_gans.callbacks import LossCurves, SampleGrid
+from keras_gans.callbacks import LossCurves, SampleGrid, TranslationGrid
 
 
 class FakeGAN(keras.Model):
@@ -167,6 +167,16 @@ def test_sample_grid_needs_generate(tmp_path):
     x = np.zeros((2, 1), "float32")
     with pytest.raises(ValueError, match="needs a model with a `generate"):
         model.fit(x, x, epochs=1, verbose=0, callbacks=[SampleGrid(tmp_path)])
+
+
+def test_translation_grid_needs_translate(tmp_path):
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(loss="mse")
+    x = np.zeros((2, 1), "float32")
+    images = np.zeros((2, 4, 4, 1), "float32")
+    grid = TranslationGrid(tmp_path, images, images)
+    with pytest.raises(ValueError, match="needs an image-to-image model"):
+        model.fit(x, x, epochs=1, verbose=0, callbacks=[grid])
 
 
 # --- LossCurves --------------------------------------------------------------

@@ -104,10 +104,14 @@ def test_driver_matches_model_fit_on_one_device():
         np.testing.assert_allclose(u, v, rtol=1e-6, atol=1e-7)
     assert hist_b.history.keys() == hist_a.history.keys() == {"d_loss", "g_loss"}
     for name in hist_a.history:
-        np.testing.assert_allclose(hist_b.history[name], hist_a.history[name], rtol=1e-5)
-    assert count_a.calls == count_b.calls == [(0, ["d_loss", "g_loss"])] * 1 + [
-        (1, ["d_loss", "g_loss"])
-    ]
+        np.testing.assert_allclose(
+            hist_b.history[name], hist_a.history[name], rtol=1e-5
+        )
+    assert (
+        count_a.calls
+        == count_b.calls
+        == [(0, ["d_loss", "g_loss"])] * 1 + [(1, ["d_loss", "g_loss"])]
+    )
 
 
 def test_driver_needs_steps_for_an_infinite_dataset():
@@ -211,7 +215,10 @@ def test_two_workers_train_to_identical_weights(tmp_path):
         env = dict(
             _ENV,
             TF_CONFIG=json.dumps(
-                {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
+                {
+                    "cluster": {"worker": workers},
+                    "task": {"type": "worker", "index": index},
+                }
             ),
         )
         procs.append(

@@ -60,7 +60,7 @@ def test_maxout_contract(tmp_path):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"units": 3, "pieces": 1}, "`pieces` must be >= 2. Received: pieces=1"),
+        ({"units": 3, "pieces": 1}, "`pieces` must be an int >= 2. Received: pieces=1"),
         ({"units": 0, "pieces": 2}, "Received: units=0"),
     ],
 )

@@ -165,8 +165,15 @@ def test_get_returns_each_pair_of_the_table():
     }
     for name, (g_loss, d_loss) in losses.LOSSES.items():
         assert losses.get(name) == (g_loss, d_loss)
-        assert g_loss.__name__ == f"{name}_generator_loss"
-        assert d_loss.__name__ == f"{name}_discriminator_loss"
+        # Identical losses are aliases (hinge G = Wasserstein G, non-saturating
+        # D = minimax D): each family's public names give its pair.
+        assert getattr(losses, f"{name}_generator_loss") is g_loss
+        assert getattr(losses, f"{name}_discriminator_loss") is d_loss
+
+
+def test_identical_losses_are_aliases():
+    assert losses.hinge_generator_loss is losses.wasserstein_generator_loss
+    assert losses.non_saturating_discriminator_loss is losses.minimax_discriminator_loss
 
 
 def test_get_aliases():

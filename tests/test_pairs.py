@@ -88,7 +88,12 @@ def test_bad_files_name_the_file_or_are_skipped_with_a_count(tmp_path, caplog):
     _write(folder / "odd.png", np.zeros((8, 15, 3), np.uint8))
     with caplog.at_level(logging.WARNING, logger="keras_gans.pairs"):
         ds = pairs.pix2pix_folder_dataset(
-            folder, image_size=8, jitter=False, batch_size=1, shuffle=False, skip_bad=True
+            folder,
+            image_size=8,
+            jitter=False,
+            batch_size=1,
+            shuffle=False,
+            skip_bad=True,
         )
     assert "skipped 3 bad file(s)" in caplog.text
     assert len(list(ds)) == 2
@@ -114,9 +119,13 @@ def test_download_unpacks_a_file_url_archive_and_then_uses_the_cache(tmp_path):
     root = pairs.download_pix2pix_dataset("facades", cache_dir=cache, origin=origin)
     assert sorted(os.listdir(root)) == ["train", "val"]
     assert str(cache) in root
-    inputs, targets = next(iter(pairs.pix2pix_folder_dataset(
-        os.path.join(root, "train"), image_size=8, jitter=False
-    )))
+    inputs, targets = next(
+        iter(
+            pairs.pix2pix_folder_dataset(
+                os.path.join(root, "train"), image_size=8, jitter=False
+            )
+        )
+    )
     assert inputs.shape == targets.shape == (1, 8, 8, 3)
     os.remove(archive)  # a second call must not need the origin
     again = pairs.download_pix2pix_dataset("facades", cache_dir=cache, origin=origin)
@@ -135,7 +144,9 @@ def test_digit_pairs_are_edge_maps_of_the_embedded_digits():
     np.testing.assert_array_equal(digits[:, 2:30, 2:30, 0], images)
     assert set(np.unique(edges)) == {0, 255}
     # Edges lie on and around the strokes, not in the empty background.
-    near = np.stack([ndimage.binary_dilation(d[..., 0] > 0, np.ones((3, 3))) for d in digits])
+    near = np.stack(
+        [ndimage.binary_dilation(d[..., 0] > 0, np.ones((3, 3))) for d in digits]
+    )
     assert edges[..., 0][~near].max() == 0
     assert 0.05 < (edges > 0).mean() < 0.4
     # Each image's edges come from that image alone (no mixing across a batch).

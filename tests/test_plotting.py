@@ -102,8 +102,8 @@ def test_image_grid_output_shapes_by_channels():
     "shape, kwargs, message",
     [
         ((5, 2, 2, 1), {"rows": 2, "cols": 2}, r"holds 4 images, fewer than the 5"),
-        ((4, 2, 2, 1), {"rows": 0}, r"`rows` must be a positive int.*rows=0"),
-        ((4, 2, 2, 1), {"cols": 1.5}, r"`cols` must be a positive int.*cols=1.5"),
+        ((4, 2, 2, 1), {"rows": 0}, r"`rows` must be an int >= 1.*rows=0"),
+        ((4, 2, 2, 1), {"cols": 1.5}, r"`cols` must be an int >= 1.*cols=1.5"),
         ((2, 2), {}, r"`images` must have shape.*images.shape=\(2, 2\)"),
         ((1, 2, 2, 2, 1), {}, r"images.shape=\(1, 2, 2, 2, 1\)"),
         ((3, 2, 2, 2), {}, r"C in \{1, 3, 4\}.*images.shape=\(3, 2, 2, 2\)"),
