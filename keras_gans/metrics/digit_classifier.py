@@ -324,6 +324,10 @@ def digit_features(images, classifier=None):
 
     Returns:
         float64 array `(n, 128)` for the shipped classifier.
+
+    Example:
+    >>> digit_features(np.zeros((2, 28, 28), np.uint8)).shape
+    (2, 128)
     """
     return _digit_extractor(classifier)(images)
 

@@ -58,6 +58,10 @@ def inception_weights_path(include_top=False):
 
     Returns:
         str: the path.
+
+    Example:
+    >>> os.path.basename(inception_weights_path())
+    'inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5'
     """
     file_name = INCEPTION_WEIGHTS[bool(include_top)][0]
     return os.path.join(keras_home(), "models", file_name)
@@ -226,6 +230,18 @@ def get_extractor(extractor, probabilities=False):
             `"inception"` (`InceptionFeatures` from the Keras cache, shared).
         probabilities: bool. With `"inception"`, the model with the ImageNet
             head (class probabilities).
+
+    Returns:
+        `None`, or a callable from images to float64 features `(n, d)`.
+
+    Raises:
+        ValueError: an unknown name.
+        FileNotFoundError: `"inception"` without the weights in the Keras
+            cache (see `InceptionFeatures`).
+
+    Example:
+    >>> get_extractor("digit").num_features
+    128
     """
     if extractor is None or (callable(extractor) and not isinstance(extractor, str)):
         return extractor

@@ -84,6 +84,13 @@ class KernelInceptionDistance(_KeptFeaturesMetric):
         name: str. Metric name.
 
     `result()` returns `{"kid": mean, "kid_std": std}`.
+
+    Example:
+    >>> rng = np.random.default_rng(0)
+    >>> metric = KernelInceptionDistance(num_subsets=10, subset_size=100)
+    >>> metric.update_state(rng.normal(size=(200, 8)), rng.normal(size=(200, 8)))
+    >>> abs(metric.result()["kid"]) < 0.1
+    True
     """
 
     def __init__(

@@ -78,6 +78,12 @@ class PrecisionRecall(_KeptFeaturesMetric):
         max_samples: int. Feature vectors kept per side.
         seed: int. Seeds the reservoirs.
         name: str. Metric name.
+
+    Example:
+    >>> metric = PrecisionRecall()
+    >>> metric.update_state(np.arange(10.0)[:, None], np.arange(10.0)[:, None] + 0.5)
+    >>> metric.result()
+    {'precision': 1.0, 'recall': 1.0}
     """
 
     def __init__(
