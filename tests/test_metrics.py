@@ -570,12 +570,14 @@ def test_inception_weights_missing_error_names_the_path_and_url(tmp_path, monkey
         tmp_path / "models" / "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
     )
     assert metrics.inception_weights_path() == str(expected)
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(FileNotFoundError) as error:
         metrics.InceptionFeatures()
     assert str(expected) in str(error.value)
     assert metrics.INCEPTION_WEIGHTS[False][1] in str(error.value)
-    with pytest.raises(ValueError, match="weights=.*no_such.h5"):
+    with pytest.raises(FileNotFoundError, match="weights=.*no_such.h5"):
         metrics.InceptionFeatures(weights=str(tmp_path / "no_such.h5"))
+    with pytest.raises(ValueError, match="weights=3"):
+        metrics.InceptionFeatures(weights=3)
 
 
 def test_inception_weights_are_read_from_the_keras_cache(tmp_path, monkeypatch):
