@@ -116,7 +116,12 @@ def test_schedule_checks_dict_resolutions_when_training_begins():
         (dict(fade_kimg={16: 1}), "`fade_kimg` has resolutions"),
     ):
         with pytest.raises(ValueError, match=match):
-            model.fit(ds, steps_per_epoch=1, callbacks=[ProgressiveSchedule(**kwargs)])
+            model.fit(
+                ds,
+                steps_per_epoch=1,
+                shuffle=False,
+                callbacks=[ProgressiveSchedule(**kwargs)],
+            )
 
 
 # ------------------------------------------------------------------ resume

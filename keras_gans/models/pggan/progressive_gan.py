@@ -128,7 +128,7 @@ class ProgressiveGAN(AdversarialModel):
         super().__init__(
             generator=generator,
             discriminator=discriminator,
-            latent_dim=latent_dim,
+            latent_dim=generator.latent_dim,
             latent_distribution=latent_distribution,
             seed=seed,
             **kwargs,
