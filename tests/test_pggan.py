@@ -7,15 +7,14 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from training_helpers import Crash
 
 from keras_gans import ProgressiveGAN
-from keras_gans.callbacks import ProgressiveSchedule
 from keras_gans.export import export_generator
 from keras_gans.models.pggan import (
     ProgressiveDiscriminator,
@@ -24,7 +23,7 @@ from keras_gans.models.pggan import (
 )
 
 RECIPES = pathlib.Path(__file__).resolve().parents[1] / "recipes"
-TINY = dict(max_resolution=8, channels=1, latent_dim=8, fmap_base=16, fmap_max=8)
+TINY = dict(image_size=8, channels=1, latent_dim=8, fmap_base=16, fmap_max=8)
 
 
 def _model(**kwargs):
@@ -67,13 +66,11 @@ def test_feature_maps_follow_the_paper():
         16,
     ]
     g = ProgressiveGenerator(
-        max_resolution=16, channels=3, latent_dim=4, fmap_base=64, fmap_max=16
+        image_size=16, channels=3, latent_dim=4, fmap_base=64, fmap_max=16
     )
     assert [c.filters for c in g.convs] == [16, 16, 16, 8, 8]  # 4x4, 8x8 x2, 16x16 x2
     assert g.dense.units == 16 * 16 and [t.filters for t in g.to_rgb] == [3, 3, 3]
-    d = ProgressiveDiscriminator(
-        max_resolution=16, channels=3, fmap_base=64, fmap_max=16
-    )
+    d = ProgressiveDiscriminator(image_size=16, channels=3, fmap_base=64, fmap_max=16)
     assert [f.filters for f in d.from_rgb] == [16, 16, 8]
     assert [c.filters for c in d.convs] == [16, 16, 8, 16]  # 8x8: 16, 16; 16x16: 8, 16
     assert d.conv_4x4_valid.kernel_size == (4, 4) and d.logit.units == 1
@@ -82,10 +79,13 @@ def test_feature_maps_follow_the_paper():
 @pytest.mark.parametrize(
     "kwargs, field",
     [
-        (dict(max_resolution=48), "max_resolution"),
-        (dict(max_resolution=4), "max_resolution"),
-        (dict(max_resolution=2048), "max_resolution"),
+        (dict(image_size=48), "image_size"),
+        (dict(image_size=4), "image_size"),
+        (dict(image_size=2048), "image_size"),
+        (dict(image_size=(16, 8)), "image_size"),
+        (dict(image_size=8.0), "image_size"),
         (dict(fmap_max=0), "fmap_max"),
+        (dict(channels=True), "channels"),
         (dict(mbstd_group_size=-1), "mbstd_group_size"),
     ],
 )
@@ -95,7 +95,7 @@ def test_bad_arguments_name_the_field(kwargs, field):
 
 
 def test_phases_resolutions_and_output_shapes():
-    model = _model(max_resolution=16)
+    model = _model(image_size=16)
     assert model.num_phases == 5
     z = np.zeros((2, 8), "float32")
     seen = []
@@ -211,6 +211,99 @@ def test_real_images_fade_between_resolutions(alpha):
     np.testing.assert_allclose(_np(model.prepare_reals(tf.constant(x))), 0.5)
 
 
+# ------------------------------------------------------------------ API
+def test_numpy_ints_and_square_pairs_are_accepted():
+    model = ProgressiveGAN(
+        image_size=np.int64(8),
+        channels=np.int32(1),
+        latent_dim=np.int64(8),
+        fmap_base=16,
+        fmap_max=np.int64(8),
+        mbstd_group_size=np.int64(2),
+    )
+    assert model.image_size == 8 and type(model.image_size) is int
+    assert type(model.channels) is int and model.discriminator.mbstd_group_size == 2
+    assert ProgressiveGAN(**{**TINY, "image_size": (8, 8)}).image_size == 8
+    model.set_phase(np.int64(1), batch_size=np.int32(2))
+    assert (model.phase, model.phase_batch_size) == (1, 2)
+
+
+def test_sample_shape_follows_the_phase():
+    model = _model(image_size=16)
+    assert model.sample_shape == (4, 4, 1)
+    model.set_phase(3, alpha=0.5)
+    assert model.sample_shape == (16, 16, 1) == model.generate(1, seed=0).shape[1:]
+
+
+def test_max_resolution_still_works_with_a_deprecation_warning():
+    with pytest.warns(DeprecationWarning, match="image_size=8"):
+        model = ProgressiveGAN(**{**TINY, "image_size": None}, max_resolution=8)
+    assert model.image_size == 8 == model.max_resolution
+    for cls in (ProgressiveGenerator, ProgressiveDiscriminator):
+        with pytest.warns(DeprecationWarning, match="max_resolution"):
+            network = cls(max_resolution=8, channels=1, fmap_base=16, fmap_max=8)
+        assert network.image_size == 8 == network.max_resolution
+    with pytest.raises(ValueError, match="image_size"):
+        ProgressiveGAN(image_size=8, max_resolution=8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ProgressiveGAN(**TINY)  # the new name does not warn
+
+
+def test_old_configs_with_max_resolution_still_load(tmp_path):
+    model = _model()
+    config = model.get_config()
+    assert config["image_size"] == 8 and "max_resolution" not in config
+    old = {k: v for k, v in config.items() if k != "image_size"}
+    old["max_resolution"] = 8
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        restored = ProgressiveGAN.from_config(old)
+        g = ProgressiveGenerator.from_config(
+            {**model.generator.get_config(), "image_size": None, "max_resolution": 8}
+        )
+    assert restored.image_size == 8 and restored.ema_generator is not None
+    assert g.image_size == 8
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert loaded.image_size == 8
+    np.testing.assert_allclose(
+        loaded.generate(2, seed=1), model.generate(2, seed=1), atol=1e-6
+    )
+
+
+def test_mixed_bfloat16_reaches_every_layer_and_trains():
+    model = ProgressiveGAN(**TINY, seed=0, dtype="mixed_bfloat16")
+    model.compile()
+    networks = [model.generator, model.discriminator, model.ema_generator]
+    layers = [layer for net in networks for layer in net._flatten_layers()]
+    kinds = {type(layer).__name__ for layer in layers}
+    assert {
+        "EqualizedDense",
+        "EqualizedConv2D",
+        "PixelNorm",
+        "MinibatchStdDev",
+        "WeightedSum",
+    } <= kinds
+    for layer in layers:
+        assert layer.dtype_policy.name == "mixed_bfloat16", layer.path
+        assert layer.compute_dtype == "bfloat16" and layer.variable_dtype == "float32"
+    assert ProgressiveGAN.from_config(model.get_config()).generator.compute_dtype == (
+        "bfloat16"
+    )
+    model.set_phase(1, alpha=0.5)
+    before = [_np(v) for v in model.generator.trainable_variables]
+    ds = tf.data.Dataset.from_tensor_slices((_images(4),)).batch(4)
+    history = model.fit(ds, epochs=1, verbose=0, shuffle=False)
+    assert all(np.isfinite(v[-1]) for v in history.history.values())
+    assert any(
+        not np.array_equal(b, _np(v))
+        for b, v in zip(before, model.generator.trainable_variables)
+    )
+    images = model.generate(2, seed=0)
+    assert images.shape == (2, 8, 8, 1) and images.dtype == np.float32
+
+
 # ---------------------------------------------------------------- train step
 def _changed(before, variables):
     return {v.path for v, b in zip(variables, before) if not np.array_equal(_np(v), b)}
@@ -261,158 +354,6 @@ def test_optimizer_reset_keeps_the_learning_rate():
             if "learning_rate" not in v.path
         )
         np.testing.assert_allclose(float(_np(optimizer.learning_rate)), 1e-3)
-
-
-# ------------------------------------------------------------------ schedule
-def test_schedule_phases_and_alpha():
-    s = ProgressiveSchedule(
-        fade_kimg=0.02, stable_kimg=0.01, first_kimg=0.005, final_kimg=0.03
-    )
-    assert s.phase_lengths(5) == [5, 20, 10, 20, 30] and s.total_images(5) == 85
-    assert s.phase_at(0, 5) == (0, 1.0)
-    assert s.phase_at(5, 5) == (1, 0.0)
-    assert s.phase_at(15, 5) == (1, 0.5)
-    assert s.phase_at(25, 5) == (2, 1.0)
-    assert s.phase_at(40, 5) == (3, 0.25)
-    assert s.phase_at(1000, 5) == (4, 1.0)
-    assert s.total_steps(5, batch_size=5) == 17
-    per_res = ProgressiveSchedule(
-        fade_kimg=0.02, stable_kimg=0.01, batch_sizes={4: 10, 8: 5}
-    )
-    assert per_res.total_steps(3, batch_size=10) == 1 + 4 + 2
-    with pytest.raises(ValueError, match="fade_kimg"):
-        ProgressiveSchedule(fade_kimg=0)
-    with pytest.raises(ValueError, match="batch_sizes"):
-        ProgressiveSchedule(batch_sizes={4: 0})
-
-
-def test_schedule_phase_lengths_per_resolution():
-    s = ProgressiveSchedule(
-        fade_kimg={8: 0.002, 16: 0.004},
-        stable_kimg={4: 0.001, 8: 0.01, 16: 0.03},
-    )
-    # 4x4, fade 8, stable 8, fade 16, stable 16 (the last: stable_kimg[16]).
-    assert s.phase_lengths(5) == [1, 2, 10, 4, 30]
-    assert s.phase_at(1 + 2 + 10 + 1, 5) == (3, 0.25)
-    # first_kimg / final_kimg still override the dict's 4x4 / last entry.
-    s = ProgressiveSchedule(
-        fade_kimg=0.002, stable_kimg={8: 0.01}, first_kimg=0.005, final_kimg=0.007
-    )
-    assert s.phase_lengths(5) == [5, 2, 10, 2, 7]
-    with pytest.raises(ValueError, match=r"`stable_kimg` has no entry for resolution 16"):
-        s.phase_lengths(7)
-    with pytest.raises(ValueError, match=r"stable_kimg\[8\]"):
-        ProgressiveSchedule(stable_kimg={8: -1})
-    with pytest.raises(ValueError, match="fade_kimg"):
-        ProgressiveSchedule(fade_kimg=[1, 2])
-
-
-def test_schedule_checks_dict_resolutions_when_training_begins():
-    model = _model()  # grows to 8x8
-    ds = tf.data.Dataset.from_tensors((tf.zeros((4, 8, 8, 1)),)).repeat()
-    for kwargs, match in (
-        (dict(stable_kimg={4: 1, 8: 1, 32: 1}), r"`stable_kimg` has resolutions.*\[32\]"),
-        (dict(stable_kimg={4: 1}), "`stable_kimg` has no entry for resolution 8"),
-        (dict(fade_kimg={16: 1}), "`fade_kimg` has resolutions"),
-    ):
-        with pytest.raises(ValueError, match=match):
-            model.fit(ds, steps_per_epoch=1, callbacks=[ProgressiveSchedule(**kwargs)])
-
-
-
-
-class _Traces(keras.callbacks.Callback):
-    """Counts train-step traces, and records resolution and alpha per batch."""
-
-    def __init__(self):
-        super().__init__()
-        self.batches = []
-
-    def set_model(self, model):
-        super().set_model(model)
-        if not hasattr(model, "_traces"):
-            model._traces = 0
-            step = model.train_step
-
-            def counted(data):
-                model._traces += 1
-                return step(data)
-
-            model.train_step = counted
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.batches.append((logs["resolution"], logs["alpha"]))
-
-
-def _schedule():
-    # 4x4: 1 step of 4 images, then 4 steps fading in 8x8, then 8x8 stable.
-    return ProgressiveSchedule(fade_kimg=0.016, stable_kimg=0.004, first_kimg=0.004)
-
-
-def _fixed_batches():
-    return tf.data.Dataset.from_tensor_slices((_images(4),)).batch(4)  # 1 per epoch
-
-
-def _assert_same_state(a, b):
-    assert (a.phase, a.alpha, a.images_seen) == (b.phase, b.alpha, b.images_seen)
-    for x, y in zip(a.weights, b.weights, strict=True):
-        np.testing.assert_allclose(_np(y), _np(x), atol=1e-5, err_msg=x.path)
-    for opt in ("g_optimizer", "d_optimizer"):
-        for x, y in zip(
-            getattr(a, opt).variables, getattr(b, opt).variables, strict=True
-        ):
-            np.testing.assert_allclose(_np(y), _np(x), atol=1e-5, err_msg=x.path)
-
-
-def test_interrupted_mid_fade_run_resumes_like_an_uninterrupted_one(tmp_path):
-    straight, traces = _model(), _Traces()
-    straight.fit(
-        _fixed_batches(),
-        epochs=4,
-        verbose=0,
-        shuffle=False,
-        callbacks=[_schedule(), traces],
-    )
-    assert straight._traces == 2  # one trace per phase, none per alpha change
-    assert traces.batches == [(4, 1.0), (8, 0.0), (8, 0.25), (8, 0.5)]
-    assert (straight.resolution, straight.images_seen) == (8, 16)
-
-    backup = str(tmp_path / "backup")
-    crashed = _model()
-    with pytest.raises(RuntimeError, match="simulated crash"):
-        crashed.fit(
-            _fixed_batches(),
-            epochs=4,
-            verbose=0,
-            shuffle=False,
-            callbacks=[
-                keras.callbacks.BackupAndRestore(backup),
-                _schedule(),
-                Crash(at_epoch=3),
-            ],
-        )
-    assert (crashed.phase, crashed.images_seen) == (1, 12)  # in the middle of the fade
-    mid_fade = tmp_path / "mid_fade.keras"
-    crashed.save(mid_fade)
-
-    resumed = _model()  # as a new process would build it
-    assert resumed.phase == 0
-    history = resumed.fit(
-        _fixed_batches(),
-        epochs=4,
-        verbose=0,
-        shuffle=False,
-        callbacks=[keras.callbacks.BackupAndRestore(backup), _schedule()],
-    )
-    assert len(history.history["d_loss"]) == 1  # epoch 4 only
-    _assert_same_state(straight, resumed)
-
-    reloaded = keras.saving.load_model(mid_fade)  # `.keras` mid-fade
-    assert (reloaded.resolution, reloaded.alpha, reloaded.images_seen) == (8, 0.25, 12)
-    _assert_same_state(crashed, reloaded)
-    np.testing.assert_allclose(
-        reloaded.generate(3, seed=1), crashed.generate(3, seed=1), atol=1e-6
-    )
 
 
 # -------------------------------------------------------------------- export
