@@ -116,7 +116,7 @@ CONFIGS = {
         f"pggan_digits_{label}": dict(
             model="ProgressiveGAN",
             kwargs=dict(
-                max_resolution=32, channels=1, latent_dim=128, fmap_base=256, fmap_max=64
+                image_size=32, channels=1, latent_dim=128, fmap_base=256, fmap_max=64
             ),
             batch_size=batch_size,
             data="progressive",
@@ -168,9 +168,9 @@ def pair_batches(model, batch_size, rng):
 
 
 def progressive_batches(model, batch_size, rng):
-    """`(images,)` at `max_resolution` for ProgressiveGAN (the train step pools
-    them to the phase's resolution)."""
-    size = model.max_resolution
+    """`(images,)` at `image_size` (the final resolution) for ProgressiveGAN
+    (the train step pools them to the phase's resolution)."""
+    size = model.image_size
     return (_random_images(rng, batch_size, (size, size, model.channels)),)
 
 
