@@ -8,6 +8,8 @@ import warnings
 
 from keras_gans.models.style.fast_style_transfer import (
     FastStyleTransfer,
+)
+from keras_gans.models.style.fast_style_transfer import (
     _to_pixels as to_pixels,
 )
 from keras_gans.models.style.transformation_network import (
