@@ -198,8 +198,9 @@ def vgg_preprocess(images):
         float32 `(..., 3)`.
 
     Example:
-    >>> ops.convert_to_numpy(vgg_preprocess(np.zeros((1, 3)))).round(2).tolist()
-    [[-103.94, -116.78, -123.68]]
+    >>> x = ops.convert_to_numpy(vgg_preprocess(np.full((1, 3), [255.0, 0.0, 0.0])))
+    >>> [round(float(v), 2) for v in x[0]]  # B, G, R
+    [-103.94, -116.78, 131.32]
     """
     images = ops.cast(images, "float32")
     return ops.flip(images, axis=-1) - ops.convert_to_tensor(IMAGENET_MEAN_BGR)
