@@ -43,8 +43,11 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from train_throughput import machine_info, matmul_gflops  # noqa: E402
 
-from keras_gans.models import FastStyleTransfer, NeuralStyleTransfer  # noqa: E402
-from keras_gans.models.fast_style import transformation_network  # noqa: E402
+from keras_gans.models.style import (  # noqa: E402
+    FastStyleTransfer,
+    NeuralStyleTransfer,
+    transformation_network,
+)
 
 PARTS = ("gatys", "fast_train", "fast_inference")
 
@@ -89,7 +92,9 @@ def bench_fast_train(size, batch_size, steps, warmup, repeats, jit_compile):
     model = FastStyleTransfer(vgg_weights=None)
     model.set_style(np.random.default_rng(1).uniform(0, 255, (size, size, 3)))
     model.compile(jit_compile=jit_compile)
-    images = tf.random.stateless_uniform((2, batch_size, size, size, 3), (1, 2), -1.0, 1.0)
+    images = tf.random.stateless_uniform(
+        (2, batch_size, size, size, 3), (1, 2), -1.0, 1.0
+    )
     ds = tf.data.Dataset.from_tensor_slices(images).cache().repeat()
 
     def timed(n):
@@ -148,7 +153,9 @@ def parse_args(argv=None):
     parser.add_argument("--steps", type=int, default=3, help="timed steps per call")
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=4, help="fast stylizer training batch")
+    parser.add_argument(
+        "--batch-size", type=int, default=4, help="fast stylizer training batch"
+    )
     parser.add_argument("--jit", choices=["on", "off"], default="off")
     parser.add_argument("--matmul-sizes", type=int, nargs="*", default=[1024])
     parser.add_argument("--out", default=None, help="also write the JSON here")
@@ -167,13 +174,19 @@ def main(argv=None):
     )
     matmul = matmul_gflops(args.matmul_sizes) if args.matmul_sizes else {}
     report["matmul_gflops"] = round(max(matmul.values()), 1) if matmul else None
-    common = dict(steps=args.steps, warmup=args.warmup, repeats=args.repeats, jit_compile=jit)
+    common = dict(
+        steps=args.steps, warmup=args.warmup, repeats=args.repeats, jit_compile=jit
+    )
     if "gatys" in args.only:
         report["gatys"] = bench_gatys(args.image_size, **common)
     if "fast_train" in args.only:
-        report["fast_train"] = bench_fast_train(args.image_size, args.batch_size, **common)
+        report["fast_train"] = bench_fast_train(
+            args.image_size, args.batch_size, **common
+        )
     if "fast_inference" in args.only:
-        report["fast_inference"] = bench_fast_inference(args.image_size, (1, 4), **common)
+        report["fast_inference"] = bench_fast_inference(
+            args.image_size, (1, 4), **common
+        )
     text = json.dumps(report, indent=2)
     print(text)
     if args.out:

@@ -16,6 +16,9 @@ Gatys et al. against the style image `--style`, and writes to `--out`:
   multiples of 4) and returns `images` in [-1, 1];
 - `metrics.json`: time and images/second.
 
+The train -> sample -> checkpoint -> save -> export loop is
+`keras_gans.runner.fit_and_export`.
+
 Paper settings: batch 4, 256x256 crops, Adam(1e-3), 40k iterations (two
 epochs of 80k COCO images). VGG19 ImageNet weights come from the Keras
 cache or `--vgg-weights PATH`; `--vgg-weights none` uses random weights
@@ -27,19 +30,20 @@ cache or `--vgg-weights PATH`; `--vgg-weights none` uses random weights
 
 import argparse
 import json
-import os
 import pathlib
 import sys
-import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_gans import callbacks, data, plotting  # noqa: E402
-from keras_gans.models import FastStyleTransfer  # noqa: E402
-from keras_gans.models.style_transfer import CONTENT_LAYER, STYLE_LAYERS  # noqa: E402
+from keras_gans import data, plotting, runner  # noqa: E402
+from keras_gans.models.style import (  # noqa: E402
+    CONTENT_LAYER,
+    STYLE_LAYERS,
+    FastStyleTransfer,
+)
 
 CONFIG = dict(
     epochs=2,
@@ -74,8 +78,12 @@ def parse_args(argv):
     parser.add_argument("--image-size", type=int, default=CONFIG["image_size"])
     parser.add_argument("--learning-rate", type=float, default=CONFIG["learning_rate"])
     parser.add_argument("--filters", type=int, default=CONFIG["filters"])
-    parser.add_argument("--residual-blocks", type=int, default=CONFIG["residual_blocks"])
-    parser.add_argument("--content-weight", type=float, default=CONFIG["content_weight"])
+    parser.add_argument(
+        "--residual-blocks", type=int, default=CONFIG["residual_blocks"]
+    )
+    parser.add_argument(
+        "--content-weight", type=float, default=CONFIG["content_weight"]
+    )
     parser.add_argument("--style-weight", type=float, default=CONFIG["style_weight"])
     parser.add_argument("--tv-weight", type=float, default=CONFIG["tv_weight"])
     parser.add_argument("--pooling", choices=["avg", "max"], default=CONFIG["pooling"])
@@ -111,7 +119,6 @@ def main(argv=None):
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
     out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     dataset = data.from_image_folder(
         args.content_dir,
         image_size=args.image_size,
@@ -120,7 +127,7 @@ def main(argv=None):
         center_crop=True,
     )
     (fixed,) = next(iter(dataset))  # a fixed batch to follow training with
-    fixed = fixed[: CONFIG["num_samples"]]
+    fixed = fixed[: CONFIG["num_samples"]].numpy()  # [-1, 1]
     model = FastStyleTransfer(
         filters=args.filters,
         num_residual_blocks=args.residual_blocks,
@@ -135,43 +142,22 @@ def main(argv=None):
     model.set_style(args.style)
     model.compile(optimizer=keras.optimizers.Adam(args.learning_rate))
 
-    def write_samples(epoch, logs=None):
-        stylized = model(fixed)
-        grid = np.concatenate([fixed.numpy(), stylized])  # [-1, 1]
+    def write_samples(epoch, logs=None):  # content images over stylized ones
+        grid = np.concatenate([fixed, model.translate(fixed)])  # [-1, 1]
         plotting.save_image_grid(
             grid, out / "samples" / f"samples_epoch_{epoch + 1:03d}.png", rows=2
         )
 
-    start = time.perf_counter()
-    model.fit(
+    results = runner.fit_and_export(
+        model,
         dataset,
+        out,
         epochs=args.epochs,
         steps_per_epoch=args.steps_per_epoch,
-        shuffle=False,  # the pipeline shuffles
+        batch_size=args.batch_size,
         verbose=args.verbose,
-        callbacks=[
-            keras.callbacks.LambdaCallback(on_epoch_end=write_samples),
-            callbacks.LossCurves(out / "losses.png"),
-            keras.callbacks.BackupAndRestore(os.fspath(out / "backup")),
-        ],
+        sample_grid=keras.callbacks.LambdaCallback(on_epoch_end=write_samples),
     )
-    seconds = time.perf_counter() - start
-    steps = int(model.optimizer.iterations.numpy())
-    model.save(out / "model.keras")
-    export_dir = model.export(out / "saved_model")
-    results = {
-        "epochs": args.epochs,
-        "steps": steps,
-        "batch_size": args.batch_size,
-        "image_size": args.image_size,
-        "train_seconds": round(seconds, 2),
-        "images_per_second": round(steps * args.batch_size / seconds, 3),
-        "vgg_weights": args.vgg_weights,
-        "model_file": os.fspath(out / "model.keras"),
-        "saved_model": os.fspath(export_dir),
-    }
-    with open(out / "metrics.json", "w") as f:
-        json.dump(results, f, indent=2)
     print(json.dumps(results))
     return results
 

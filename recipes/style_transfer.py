@@ -33,10 +33,10 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from keras_gans import plotting  # noqa: E402
-from keras_gans.models.style_transfer import (  # noqa: E402
+from keras_gans.models.style import (  # noqa: E402
     CONTENT_LAYER,
     STYLE_LAYERS,
-    stylize,
+    NeuralStyleTransfer,
 )
 
 CONFIG = dict(
@@ -72,7 +72,9 @@ def parse_args(argv):
         default=[CONFIG["image_size"]],
         help="SIZE (square) or HEIGHT WIDTH; both images are resized to it",
     )
-    parser.add_argument("--content-weight", type=float, default=CONFIG["content_weight"])
+    parser.add_argument(
+        "--content-weight", type=float, default=CONFIG["content_weight"]
+    )
     parser.add_argument("--style-weight", type=float, default=CONFIG["style_weight"])
     parser.add_argument("--tv-weight", type=float, default=CONFIG["tv_weight"])
     parser.add_argument("--pooling", choices=["avg", "max"], default=CONFIG["pooling"])
@@ -111,14 +113,8 @@ def main(argv=None):
     out.parent.mkdir(parents=True, exist_ok=True)
     stem = out.with_suffix("")
     start = time.perf_counter()
-    result = stylize(
-        args.content,
-        args.style,
-        steps=args.steps,
+    model = NeuralStyleTransfer(
         image_size=size,
-        progress_every=args.progress_every,
-        optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.99, epsilon=0.1),
-        verbose=args.verbose,
         content_weight=args.content_weight,
         style_weight=args.style_weight,
         tv_weight=args.tv_weight,
@@ -129,8 +125,15 @@ def main(argv=None):
         vgg_weights=args.vgg_weights,
         seed=args.seed,
     )
+    result = model.stylize(
+        args.content,
+        args.style,
+        steps=args.steps,
+        progress_every=args.progress_every,
+        optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=0.99, epsilon=0.1),
+        verbose=args.verbose,
+    )
     seconds = time.perf_counter() - start
-    model = result.model
     plotting.save_image_grid(result.image[None], out)
     content = model.content_image.numpy()[0].round().astype("uint8")
     strip = [content] + [image for _, image in result.snapshots]

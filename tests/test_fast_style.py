@@ -1,8 +1,10 @@
 """Tests for `FastStyleTransfer` (Johnson et al. 2016): the transformation
 network's layout, a few training steps on tiny random images, the `.keras`
-round trip, the SavedModel export served by plain TensorFlow, and the
-recipe. Random VGG weights (`vgg_weights=None`), nothing downloaded."""
+round trip, `translate` (and the deprecated `stylize`), the dtype policy,
+the SavedModel export served by plain TensorFlow, the deprecated module
+path, and the recipe. Random VGG weights (`vgg_weights=None`), nothing downloaded."""
 
+import importlib
 import importlib.util
 import json
 import os
@@ -16,13 +18,16 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_gans import FastStyleTransfer
-from keras_gans.models.fast_style import transformation_network
+from keras_gans import FastStyleTransfer, export
+from keras_gans.models.style import transformation_network
 
 RECIPES = pathlib.Path(__file__).resolve().parents[1] / "recipes"
 # Shallow loss layers keep the VGG graph small; the losses are the shared
 # `PerceptualLoss`, tested with the paper's layers in test_style_transfer.py.
-SHALLOW = {"content_layer": "block2_conv2", "style_layers": ["block1_conv1", "block2_conv1"]}
+SHALLOW = {
+    "content_layer": "block2_conv2",
+    "style_layers": ["block1_conv1", "block2_conv1"],
+}
 
 
 def _np(x):
@@ -38,7 +43,9 @@ def _model(**kw):
 
 
 def _content(n=4, size=16, seed=0):
-    return np.random.default_rng(seed).uniform(-1, 1, (n, size, size, 3)).astype("float32")
+    return (
+        np.random.default_rng(seed).uniform(-1, 1, (n, size, size, 3)).astype("float32")
+    )
 
 
 def _of_type(net, cls):
@@ -94,10 +101,54 @@ def test_training_steps_change_only_the_transformer_and_lower_the_loss(trained):
         changed = not np.array_equal(_np(w), old)
         assert changed == (id(w) in transformer), w.path
     pixels = ((images[:3] + 1) * 127.5).astype("uint8")
-    stylized = model.stylize(pixels, batch_size=2)
+    with pytest.warns(DeprecationWarning, match="use `translate"):
+        stylized = model.stylize(pixels, batch_size=2)
     assert stylized.shape == (3, 16, 16, 3) and stylized.dtype == np.uint8
     expected = np.rint((_np(model(pixels / 127.5 - 1.0)) + 1) * 127.5)
     assert np.abs(stylized - expected).max() <= 1
+
+
+def test_translate_takes_and_returns_unit_range(trained):
+    model, images = trained[:2]
+    out = model.translate(images, batch_size=3)
+    assert out.shape == images.shape and out.dtype == np.float32
+    np.testing.assert_allclose(out, _np(model(images)), atol=1e-6)
+    assert np.abs(out).max() <= 1.0
+    # uint8 pixels are mapped to [-1, 1] first.
+    pixels = ((images + 1) * 127.5).round().astype("uint8")
+    np.testing.assert_allclose(
+        model.translate(pixels), _np(model(pixels / 127.5 - 1.0)), atol=1e-5
+    )
+    # The deprecated alias keeps its uint8 -> uint8 contract on the same network.
+    with pytest.warns(DeprecationWarning):
+        stylized = model.stylize(pixels[0])  # one (H, W, 3) image
+    assert stylized.shape == (1, 16, 16, 3) and stylized.dtype == np.uint8
+    with pytest.raises(ValueError, match=r"Float `images` must be in \[-1, 1\]"):
+        model.translate(images * 255.0)
+    with pytest.raises(ValueError, match="multiples of 4"):
+        model.translate(images[:, :14, :14])
+    with pytest.raises(ValueError, match=r"shape \(n, H, W, 3\)"):
+        model.translate(images[0])
+
+
+def test_seed_fixes_the_transformer_weights():
+    a, b = (_model(seed=5) for _ in range(2))
+    for wa, wb in zip(a.transformer.weights, b.transformer.weights):
+        np.testing.assert_array_equal(_np(wa), _np(wb), err_msg=wa.path)
+    c = _model(seed=6)
+    assert not np.allclose(_np(a.transformer.weights[0]), _np(c.transformer.weights[0]))
+    assert a.get_config()["seed"] == 5
+
+
+def test_dtype_reaches_the_transformer():
+    model = _model(dtype="mixed_bfloat16")
+    layers = [layer for layer in model.transformer.layers if layer.weights]
+    assert layers and all(layer.compute_dtype == "bfloat16" for layer in layers)
+    assert all(w.dtype == "float32" for w in model.transformer.weights)
+    model.compile()
+    history = model.fit(_content(n=2), batch_size=2, epochs=1, verbose=0).history
+    assert np.isfinite(history["loss"][0])
+    assert model.translate(_content(n=1)).dtype == np.float32
 
 
 def test_keras_round_trip(trained, tmp_path):
@@ -142,7 +193,7 @@ _PLAIN_LOADER = textwrap.dedent(
 
 def test_export_is_served_by_plain_tensorflow(trained, tmp_path):
     model = trained[0]
-    path = model.export(tmp_path / "export")
+    path = export.export_generator(model, tmp_path / "export")
     assert path == os.path.join(str(tmp_path / "export"), "1")
     images = _content(n=2, size=20)
     expected = _np(model(images))
@@ -170,9 +221,20 @@ def test_export_is_served_by_plain_tensorflow(trained, tmp_path):
     assert report["max_diff"] < 1e-5
 
 
+def test_old_module_path_warns_and_reexports():
+    sys.modules.pop("keras_gans.models.fast_style", None)
+    with pytest.warns(DeprecationWarning, match="keras_gans.models.style"):
+        old = importlib.import_module("keras_gans.models.fast_style")
+    assert old.FastStyleTransfer is FastStyleTransfer
+    assert old.transformation_network is transformation_network
+    assert set(old.__all__) <= set(dir(old))
+
+
 # ------------------------------------------------------------------- recipe
 def test_recipe_smoke_run_writes_its_outputs(tmp_path):
-    spec = importlib.util.spec_from_file_location("fst", RECIPES / "fast_style_train.py")
+    spec = importlib.util.spec_from_file_location(
+        "fst", RECIPES / "fast_style_train.py"
+    )
     recipe = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(recipe)
     rng = np.random.default_rng(0)
@@ -183,18 +245,36 @@ def test_recipe_smoke_run_writes_its_outputs(tmp_path):
     keras.utils.save_img(tmp_path / "style.png", rng.integers(0, 256, (30, 30, 3)))
     out = tmp_path / "run"
     results = recipe.main(
-        ["--content-dir", str(tmp_path / "content"), "--style", str(tmp_path / "style.png")]
-        + ["--out", str(out), "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "2"]
+        [
+            "--content-dir",
+            str(tmp_path / "content"),
+            "--style",
+            str(tmp_path / "style.png"),
+        ]
+        + [
+            "--out",
+            str(out),
+            "--epochs",
+            "1",
+            "--steps-per-epoch",
+            "2",
+            "--batch-size",
+            "2",
+        ]
         + ["--image-size", "16", "--filters", "4", "--residual-blocks", "1"]
         + ["--vgg-weights", "none", "--verbose", "0", "--content-layer", "block2_conv2"]
         + ["--style-layers", "block1_conv1", "block2_conv1"]
     )
     assert results["steps"] == 2
-    grid = keras.utils.img_to_array(keras.utils.load_img(out / "samples" / "samples_epoch_001.png"))
+    grid = keras.utils.img_to_array(
+        keras.utils.load_img(out / "samples" / "samples_epoch_001.png")
+    )
     assert grid.shape == (2 * 16 + 2, 2 * 16 + 2, 3)  # 2 content images over 2 stylized
     assert (out / "losses.png").is_file() and (out / "model.keras").is_file()
     assert (out / "saved_model" / "1" / "saved_model.pb").is_file()
     assert not (out / "backup").exists()
     assert json.loads((out / "metrics.json").read_text()) == results
     with pytest.raises(ValueError, match="`--image-size` must be a multiple of 4"):
-        recipe.main(["--content-dir", "x", "--style", "y", "--out", "z", "--image-size", "30"])
+        recipe.main(
+            ["--content-dir", "x", "--style", "y", "--out", "z", "--image-size", "30"]
+        )

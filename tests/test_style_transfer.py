@@ -1,12 +1,15 @@
 """Tests for `NeuralStyleTransfer` (Gatys et al. 2016), its losses, the VGG19
-feature extractor and its offline weights logic, and the recipe.
+feature extractor and its offline weights logic, the deprecated module
+path, and the recipe.
 
 Everything runs with random VGG weights (`vgg_weights=None`) or a weights
 file written here, on 32x32 images: nothing is downloaded."""
 
+import importlib
 import importlib.util
 import json
 import pathlib
+import sys
 
 import h5py
 import keras
@@ -16,12 +19,15 @@ from keras import ops
 from keras.src.legacy.saving import legacy_h5_format
 
 from keras_gans import NeuralStyleTransfer
-from keras_gans.models import style_transfer as st
+from keras_gans.models import style as st
 
 RECIPES = pathlib.Path(__file__).resolve().parents[1] / "recipes"
 SIZE = 32
 # Shallow layers make cheaper graphs for tests that do not need the paper's.
-SHALLOW = {"content_layer": "block2_conv2", "style_layers": ["block1_conv1", "block2_conv1"]}
+SHALLOW = {
+    "content_layer": "block2_conv2",
+    "style_layers": ["block1_conv1", "block2_conv1"],
+}
 
 
 def _np(x):
@@ -91,7 +97,9 @@ def test_content_and_total_variation_losses_hand_computed():
     np.testing.assert_allclose(_np(st.content_loss(f, p)), [0.5 * (1 + 4)])
     # Image [[1, 2], [3, 4]]: vertical diffs 2, 2; horizontal 1, 1.
     np.testing.assert_allclose(_np(st.total_variation_loss(f)), [4 + 4 + 1 + 1])
-    np.testing.assert_allclose(_np(st.total_variation_loss(np.ones((2, 3, 3, 3)))), [0, 0])
+    np.testing.assert_allclose(
+        _np(st.total_variation_loss(np.ones((2, 3, 3, 3)))), [0, 0]
+    )
 
 
 def test_vgg_preprocess_matches_keras():
@@ -135,28 +143,40 @@ def test_extractor_shapes_and_truncation():
 def test_avg_pooling_reuses_the_weights(vgg_file):
     path, kernels = vgg_file
     names = ["block1_conv1", "block2_conv1", "block4_conv2"]
-    nets = {p: st.vgg19_feature_extractor(names, path, pooling=p) for p in ("max", "avg")}
+    nets = {
+        p: st.vgg19_feature_extractor(names, path, pooling=p) for p in ("max", "avg")
+    }
     for pooling, net in nets.items():
         for name, kernel in kernels.items():
             np.testing.assert_array_equal(_np(net.get_layer(name).kernel), kernel)
         pools = [type(layer) for layer in net.layers if "pool" in layer.name]
-        expected = keras.layers.AveragePooling2D if pooling == "avg" else keras.layers.MaxPooling2D
+        expected = (
+            keras.layers.AveragePooling2D
+            if pooling == "avg"
+            else keras.layers.MaxPooling2D
+        )
         assert pools == [expected] * 3
     x = np.random.default_rng(0).uniform(-100, 100, (1, 16, 16, 3)).astype("float32")
     out = {p: net(x) for p, net in nets.items()}
     np.testing.assert_allclose(
         _np(out["max"]["block1_conv1"]), _np(out["avg"]["block1_conv1"]), rtol=1e-6
     )  # before any pooling
-    assert not np.allclose(_np(out["max"]["block2_conv1"]), _np(out["avg"]["block2_conv1"]))
+    assert not np.allclose(
+        _np(out["max"]["block2_conv1"]), _np(out["avg"]["block2_conv1"])
+    )
 
 
-def test_weights_come_from_the_keras_cache_or_fail_clearly(tmp_path, monkeypatch, vgg_file):
+def test_weights_come_from_the_keras_cache_or_fail_clearly(
+    tmp_path, monkeypatch, vgg_file
+):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     expected = tmp_path / "keras_home" / "models" / st.VGG19_WEIGHTS_FILE
     assert st.cached_vgg19_weights_path() == str(expected)
     with pytest.raises(FileNotFoundError) as error:
         st.resolve_vgg_weights("imagenet")
-    assert str(expected) in str(error.value) and st.VGG19_WEIGHTS_URL in str(error.value)
+    assert str(expected) in str(error.value) and st.VGG19_WEIGHTS_URL in str(
+        error.value
+    )
     with pytest.raises(FileNotFoundError, match="VGG19 ImageNet weights not found"):
         NeuralStyleTransfer(image_size=SIZE)  # vgg_weights="imagenet"
     with pytest.raises(FileNotFoundError, match="`vgg_weights` file not found"):
@@ -204,8 +224,16 @@ def test_steps_lower_the_loss_and_change_only_the_image(optimized):
     model, start, history, snapshots, frozen = optimized
     losses = history["loss"]
     assert len(losses) == 3 and [step for step, _ in snapshots] == [3, 6, 9]
-    assert start > losses[0] > losses[1] > losses[2] > float(model.compute_losses()["loss"])
-    assert len(model.trainable_weights) == 1 and model.trainable_weights[0] is model.image
+    assert (
+        start
+        > losses[0]
+        > losses[1]
+        > losses[2]
+        > float(model.compute_losses()["loss"])
+    )
+    assert (
+        len(model.trainable_weights) == 1 and model.trainable_weights[0] is model.image
+    )
     for before, w in zip(frozen, model.non_trainable_weights):
         np.testing.assert_array_equal(before, _np(w), err_msg=w.path)
     image = _np(model.image)
@@ -221,7 +249,9 @@ def test_noise_init_is_seeded_white_noise():
     np.testing.assert_array_equal(image, _np(b.image))
     a.reset_image()  # the seed generator moved on: new noise
     assert not np.allclose(image, _np(a.image))
-    assert 0.0 <= image.min() and image.max() <= 255.0 and abs(image.mean() - 127.5) < 10
+    assert (
+        0.0 <= image.min() and image.max() <= 255.0 and abs(image.mean() - 127.5) < 10
+    )
     assert float(a.compute_losses()["content_loss"]) > 0.0
 
 
@@ -240,7 +270,9 @@ def test_keras_round_trip_keeps_image_targets_vgg_and_optimizer(optimized, tmp_p
     for a, b in zip(model.optimizer.variables, restored.optimizer.variables):
         np.testing.assert_array_equal(_np(a), _np(b), err_msg=a.path)
     for name, value in model.compute_losses().items():
-        np.testing.assert_allclose(float(restored.compute_losses()[name]), float(value), rtol=1e-6)
+        np.testing.assert_allclose(
+            float(restored.compute_losses()[name]), float(value), rtol=1e-6
+        )
 
 
 @pytest.mark.parametrize(
@@ -249,7 +281,10 @@ def test_keras_round_trip_keeps_image_targets_vgg_and_optimizer(optimized, tmp_p
         ({"pooling": "min"}, "`pooling` must be one of"),
         ({"init": "style"}, "`init` must be one of"),
         ({"image_size": 8}, "`image_size` must be an int >= 16"),
-        ({"content_weight": -1.0}, "`content_weight` must be a finite number >= 0"),
+        (
+            {"content_weight": -1.0},
+            r"`content_weight` must be a finite number in \[0.0, inf\]",
+        ),
         ({"style_layers": ["block1_conv1", "fc1"]}, "Unknown VGG19 layer"),
         ({"style_layer_weights": [1.0]}, "`style_layer_weights` must have one weight"),
     ],
@@ -272,12 +307,52 @@ def test_style_image_of_another_size():
     another size gives the same E_l as the paper's formula at equal sizes
     once A is rescaled by M / M_style."""
     content, style = _images()
-    model = NeuralStyleTransfer(image_size=SIZE, style_size=(24, 20), vgg_weights=None, **SHALLOW)
+    model = NeuralStyleTransfer(
+        image_size=SIZE, style_size=(24, 20), vgg_weights=None, **SHALLOW
+    )
     model.set_images(content, style[:24, :20])
     assert [tuple(g.shape) for g in model.style_grams] == [(1, 64, 64), (1, 128, 128)]
     features = model.perceptual.features(style[None, :24, :20])
     A = _np(st.gram_matrix(features["block1_conv1"]))
     np.testing.assert_allclose(_np(model.style_grams[0]), A / (24 * 20), rtol=1e-5)
+
+
+def test_stylize_is_the_one_call_path():
+    """`stylize` resizes both images, compiles, optimises and reports."""
+    content, style = _images(n=2, size=40)  # resized to the model's 32x32
+    model = NeuralStyleTransfer(image_size=SIZE, vgg_weights=None, seed=3, **SHALLOW)
+    result = model.stylize(content, style, steps=3, progress_every=2, verbose=0)
+    assert result.model is model and model.optimizer is not None
+    assert result.image.shape == (SIZE, SIZE, 3) and result.image.dtype == np.uint8
+    assert [step for step, _ in result.snapshots] == [2, 3]
+    assert len(result.history["loss"]) == 2
+    np.testing.assert_array_equal(result.image, model.generated_image())
+    with pytest.raises(ValueError, match="`steps` must be an int >= 1"):
+        model.stylize(content, style, steps=0)
+    # The module-level function is the same path with a fresh model.
+    again = st.stylize(
+        content,
+        style,
+        steps=3,
+        image_size=SIZE,
+        vgg_weights=None,
+        verbose=0,
+        seed=3,
+        **SHALLOW,
+    )
+    assert again.image.shape == (SIZE, SIZE, 3)
+
+
+def test_old_module_path_warns_and_reexports():
+    sys.modules.pop("keras_gans.models.style_transfer", None)
+    with pytest.warns(DeprecationWarning, match="keras_gans.models.style"):
+        old = importlib.import_module("keras_gans.models.style_transfer")
+    assert old.NeuralStyleTransfer is NeuralStyleTransfer
+    assert old.PerceptualLoss is st.PerceptualLoss and old.stylize is st.stylize
+    from keras_gans import images, utils
+
+    assert old.load_image is images.load_image and old.keras_home is utils.keras_home
+    assert set(old.__all__) <= set(dir(old))
 
 
 # ------------------------------------------------------------------- recipe
@@ -293,12 +368,37 @@ def test_recipe_smoke_run_writes_its_outputs(tmp_path, monkeypatch):
     keras.utils.save_img(tmp_path / "content.png", content)
     keras.utils.save_img(tmp_path / "style.jpg", style)
     out = tmp_path / "run" / "out.png"
-    args = ["--content", str(tmp_path / "content.png"), "--style", str(tmp_path / "style.jpg")]
-    args += ["--out", str(out), "--steps", "4", "--progress-every", "2", "--image-size", "32"]
-    args += ["--vgg-weights", "none", "--init", "noise", "--tv-weight", "1e-6", "--verbose", "0"]
+    args = [
+        "--content",
+        str(tmp_path / "content.png"),
+        "--style",
+        str(tmp_path / "style.jpg"),
+    ]
+    args += [
+        "--out",
+        str(out),
+        "--steps",
+        "4",
+        "--progress-every",
+        "2",
+        "--image-size",
+        "32",
+    ]
+    args += [
+        "--vgg-weights",
+        "none",
+        "--init",
+        "noise",
+        "--tv-weight",
+        "1e-6",
+        "--verbose",
+        "0",
+    ]
     metrics = _load_recipe("style_transfer").main(args)
     assert keras.utils.img_to_array(keras.utils.load_img(out)).shape == (32, 32, 3)
-    strip = keras.utils.img_to_array(keras.utils.load_img(tmp_path / "run" / "out_progress.png"))
+    strip = keras.utils.img_to_array(
+        keras.utils.load_img(tmp_path / "run" / "out_progress.png")
+    )
     assert strip.shape == (32, 3 * 32 + 2 * 2, 3)  # content + 2 snapshots, padding 2
     assert (tmp_path / "run" / "out_losses.png").is_file()
     losses = json.loads((tmp_path / "run" / "out_losses.json").read_text())
