@@ -423,7 +423,7 @@ def test_generate_is_seeded_and_batched():
 
 @pytest.mark.parametrize("n", [0, -1])
 def test_generate_bad_n(n):
-    with pytest.raises(ValueError, match="`n` must be >= 1"):
+    with pytest.raises(ValueError, match="`n` must be an int >= 1"):
         _model().generate(n)
 
 

@@ -6,6 +6,9 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses as losses_lib
+from keras_gans.utils import check_choice, check_float, check_int
+
+__all__ = ["AdversarialModel", "LATENT_DISTRIBUTIONS", "default_adam"]
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
@@ -84,15 +87,9 @@ class AdversarialModel(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if latent_distribution not in LATENT_DISTRIBUTIONS:
-            raise ValueError(
-                f"`latent_distribution` must be one of {LATENT_DISTRIBUTIONS}. "
-                f"Received: latent_distribution={latent_distribution!r}"
-            )
-        if num_classes is not None and num_classes < 2:
-            raise ValueError(
-                f"`num_classes` must be >= 2 or None. Received: num_classes={num_classes}"
-            )
+        check_choice("latent_distribution", latent_distribution, LATENT_DISTRIBUTIONS)
+        if num_classes is not None:
+            num_classes = check_int("num_classes", num_classes, minimum=2)
         self.generator = generator
         self.discriminator = discriminator
         if latent_dim is None and generator.inputs:
@@ -135,19 +132,12 @@ class AdversarialModel(keras.Model):
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, ...).
         """
-        if d_steps < 1:
-            raise ValueError(f"`d_steps` must be >= 1. Received: d_steps={d_steps}")
-        for name, value in (
-            ("gp_weight", gp_weight),
-            ("r1_weight", r1_weight),
-            ("drift_weight", drift_weight),
-        ):
-            if value < 0:
-                raise ValueError(f"`{name}` must be >= 0. Received: {name}={value}")
-        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
-            raise ValueError(
-                f"`ema_decay` must be in (0, 1) or None. Received: ema_decay={ema_decay}"
-            )
+        d_steps = check_int("d_steps", d_steps, minimum=1)
+        gp_weight = check_float("gp_weight", gp_weight, minimum=0.0)
+        r1_weight = check_float("r1_weight", r1_weight, minimum=0.0)
+        drift_weight = check_float("drift_weight", drift_weight, minimum=0.0)
+        if ema_decay is not None:
+            check_float("ema_decay", ema_decay, 0.0, 1.0, exclusive=True)
         for name in ("optimizer", "loss_weights", "metrics", "weighted_metrics"):
             if kwargs.get(name) is not None:
                 raise ValueError(
@@ -155,12 +145,10 @@ class AdversarialModel(keras.Model):
                     "`g_optimizer`/`d_optimizer` and `loss`."
                 )
         self.g_loss_fn, self.d_loss_fn = losses_lib.get(loss)
-        g_optimizer = (
-            g_optimizer if g_optimizer is not None else self.default_optimizer()
-        )
-        d_optimizer = (
-            d_optimizer if d_optimizer is not None else self.default_optimizer()
-        )
+        if g_optimizer is None:
+            g_optimizer = self.default_optimizer()
+        if d_optimizer is None:
+            d_optimizer = self.default_optimizer()
         if g_optimizer is d_optimizer:
             raise ValueError("`g_optimizer` and `d_optimizer` must be two optimizers.")
         if self.dtype_policy.name == "mixed_float16":
@@ -172,10 +160,10 @@ class AdversarialModel(keras.Model):
         self.g_optimizer = g_optimizer
         self.d_optimizer = d_optimizer
         self.loss_name = loss if isinstance(loss, str) else None
-        self.d_steps = int(d_steps)
-        self.gp_weight = float(gp_weight)
-        self.r1_weight = float(r1_weight)
-        self.drift_weight = float(drift_weight)
+        self.d_steps = d_steps
+        self.gp_weight = gp_weight
+        self.r1_weight = r1_weight
+        self.drift_weight = drift_weight
         self.ema_decay = ema_decay
         if ema_decay is not None and self.ema_generator is None:
             self._create_ema_generator()
@@ -251,16 +239,13 @@ class AdversarialModel(keras.Model):
         return data, None
 
     def replica_seed(self):
-        """A stateless seed for this step's random numbers, or `None`.
+        """A stateless `(2,)` seed distinct per replica, or `None` on one replica.
 
-        Under a `tf.distribute` strategy with several replicas the
-        `SeedGenerator`'s state is one mirrored variable, so every replica
-        would draw the same numbers (a global batch of B would hold only
-        B / N distinct latent vectors). There this returns the generator's
-        next seed with the replica id folded in, `(2,)` int, distinct per
-        replica; with one replica it returns `None` and callers draw from the
-        `SeedGenerator` itself, so single-device runs are unchanged.
-        """
+        Under a strategy with several replicas the `SeedGenerator`'s state is
+        one mirrored variable, so every replica would draw the same numbers;
+        the replica id is folded into its next seed. With one replica callers
+        draw from the `SeedGenerator` itself, so single-device runs are
+        unchanged."""
         context = tf.distribute.get_replica_context()
         if context is None or context.num_replicas_in_sync == 1:
             return None
@@ -272,9 +257,7 @@ class AdversarialModel(keras.Model):
     def _uniform(self, shape, minval=0.0, maxval=1.0, seed=None):
         replica_seed = self.replica_seed() if seed is None else None
         if replica_seed is not None:
-            return tf.random.stateless_uniform(
-                shape, replica_seed, minval=minval, maxval=maxval
-            )
+            return tf.random.stateless_uniform(shape, replica_seed, minval, maxval)
         seed = self.seed_generator if seed is None else seed
         return keras.random.uniform(shape, minval=minval, maxval=maxval, seed=seed)
 
@@ -531,8 +514,7 @@ class AdversarialModel(keras.Model):
             use_ema: bool. Sample from the EMA generator when there is one.
             batch_size: int. Images per generator call.
         """
-        if n < 1:
-            raise ValueError(f"`n` must be >= 1. Received: n={n}")
+        n = check_int("n", n, minimum=1)
         labels = self.check_labels(labels, n)
         generator = self.sampling_generator if use_ema else self.generator
         noise = self.sample_noise(

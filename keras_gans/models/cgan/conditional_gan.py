@@ -1,141 +1,26 @@
 """`ConditionalGAN`: conditional adversarial nets (Mirza & Osindero 2014)."""
 
-import math
-
 import keras
-from keras import layers, ops
+from keras import ops
 
-from keras_gans.layers import Maxout, MinibatchStdDev
-from keras_gans.models.adversarial import AdversarialModel
-from keras_gans.models.dcgan import (
-    DCGAN_INIT,
-    conv_trunk,
-    dcgan_generator,
-    num_upsamplings,
+from keras_gans.models._shapes import (
+    deprecated_image_shape,
+    image_geometry,
+    upgrade_image_shape,
 )
+from keras_gans.models.adversarial import AdversarialModel
+from keras_gans.models.cgan.cgan_networks import (
+    CONV_HEADS,
+    cgan_conv_discriminator,
+    cgan_maxout_discriminator,
+    cgan_mlp_generator,
+)
+from keras_gans.models.dcgan.dcgan_networks import dcgan_generator
+from keras_gans.utils import check_choice, check_float
+
+__all__ = ["ARCHITECTURES", "ConditionalGAN"]
 
 ARCHITECTURES = ("maxout", "conv", "mlp_conv")
-CONV_HEADS = ("projection", "concat")
-
-
-def _labels_input():
-    return keras.Input((), dtype="int32", name="labels")
-
-
-def cgan_mlp_generator(
-    latent_dim=100,
-    num_classes=10,
-    image_shape=(28, 28, 1),
-    noise_units=200,
-    label_units=1000,
-    joint_units=1200,
-    dropout=0.5,
-):
-    """Mirza & Osindero 2014, sec 4.1: z -> 200 ReLU, y -> 1000 ReLU, joined
-    into 1200 ReLU, then one unit per pixel (tanh here, sigmoid in the paper),
-    with dropout 0.5 on the hidden layers."""
-    noise, labels = keras.Input((latent_dim,), name="noise"), _labels_input()
-    y = layers.CategoryEncoding(num_classes, output_mode="one_hot", name="one_hot")(
-        labels
-    )
-    hz = layers.Dropout(dropout)(layers.Dense(noise_units, activation="relu")(noise))
-    hy = layers.Dropout(dropout)(layers.Dense(label_units, activation="relu")(y))
-    h = layers.Concatenate()([hz, hy])
-    h = layers.Dropout(dropout)(layers.Dense(joint_units, activation="relu")(h))
-    x = layers.Dense(math.prod(image_shape), activation="tanh", name="to_pixels")(h)
-    images = layers.Reshape(image_shape, name="images")(x)
-    return keras.Model([noise, labels], images, name="generator")
-
-
-def cgan_maxout_discriminator(
-    image_shape=(28, 28, 1),
-    num_classes=10,
-    image_units=(240, 5),
-    label_units=(50, 5),
-    joint_units=(240, 4),
-    dropout=0.5,
-    auxiliary_classifier=False,
-):
-    """Mirza & Osindero 2014, sec 4.1: x -> Maxout 240x5, y -> Maxout 50x5,
-    joined into Maxout 240x4, dropout 0.5, then one logit.
-
-    `auxiliary_classifier=True` adds a second output, class logits from the
-    image pathway (Odena et al. 2017, AC-GAN); the joint layer sees y, so a
-    head on it could read the answer from its input."""
-    images, labels = keras.Input(image_shape, name="images"), _labels_input()
-    y = layers.CategoryEncoding(num_classes, output_mode="one_hot", name="one_hot")(
-        labels
-    )
-    hx = Maxout(*image_units, name="maxout_x")(layers.Flatten()(images))
-    hy = Maxout(*label_units, name="maxout_y")(y)
-    h = layers.Concatenate()([layers.Dropout(dropout)(hx), layers.Dropout(dropout)(hy)])
-    h = layers.Dropout(dropout)(Maxout(*joint_units, name="maxout_joint")(h))
-    logits = layers.Dense(1, name="logit")(h)
-    # The class head reads the image pathway only: the joint layer sees y.
-    outputs = _with_class_head(logits, hx, num_classes, auxiliary_classifier)
-    return keras.Model([images, labels], outputs, name="discriminator")
-
-
-def _with_class_head(logits, features, num_classes, auxiliary_classifier):
-    if not auxiliary_classifier:
-        return logits
-    class_logits = layers.Dense(num_classes, name="class_logits")(features)
-    return [logits, class_logits]
-
-
-def cgan_conv_discriminator(
-    image_size=28,
-    channels=1,
-    num_classes=10,
-    filters=64,
-    kernel_size=5,
-    head="projection",
-    batch_norm=False,
-    auxiliary_classifier=False,
-    sync_batch_norm=False,
-    minibatch_stddev=False,
-):
-    """A strided-conv discriminator conditioned on the label.
-
-    `head="concat"`: a learned label embedding, reshaped to one image-sized
-    map, is joined to the image as an extra channel (the conv form of
-    Mirza & Osindero's joint input). `head="projection"` (Miyato & Koyama
-    2018, "cGANs with Projection Discriminator"): logit =
-    w·φ(x) + <embed(y), φ(x)>, with φ the flattened conv features.
-    `auxiliary_classifier=True` adds class logits from φ as a second output
-    (Odena et al. 2017, "Conditional Image Synthesis with Auxiliary
-    Classifier GANs").
-    """
-    images, labels = (
-        keras.Input((image_size, image_size, channels), name="images"),
-        (_labels_input()),
-    )
-    stages = num_upsamplings(image_size)
-    x = images
-    if head == "concat":
-        y = layers.Embedding(num_classes, image_size * image_size, name="label_map")(
-            labels
-        )
-        y = layers.Reshape((image_size, image_size, 1))(y)
-        x = layers.Concatenate()([images, y])
-    trunk = conv_trunk(x, stages, filters, kernel_size, batch_norm, sync_batch_norm)
-    if minibatch_stddev:
-        # Karras et al. 2018, sec 3: the spread of the batch as one more map,
-        # so D can tell a collapsed batch of fakes from real digits.
-        trunk = MinibatchStdDev(name="minibatch_stddev")(trunk)
-    features = layers.Flatten()(trunk)
-    logits = layers.Dense(1, kernel_initializer=DCGAN_INIT, name="logit")(features)
-    if head == "projection":
-        embed = layers.Embedding(
-            num_classes,
-            features.shape[-1],
-            embeddings_initializer=DCGAN_INIT,
-            name="embed",
-        )(labels)
-        projection = layers.Dot(axes=-1, name="projection")([embed, features])
-        logits = layers.Add(name="logit_plus_projection")([logits, projection])
-    outputs = _with_class_head(logits, features, num_classes, auxiliary_classifier)
-    return keras.Model([images, labels], outputs, name="discriminator")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -152,13 +37,8 @@ class ConditionalGAN(AdversarialModel):
     and a strided-conv discriminator conditioned by `conv_head`:
     `"projection"` (Miyato & Koyama 2018) or `"concat"` (label map as an extra
     input channel). `architecture="mlp_conv"`: the paper's MLP generator with
-    that conv discriminator. Measured here on the embedded digits: the
-    paper's Maxout D learns clean digits that ignore their labels; the
-    projection head follows them. With an AC-GAN head (`auxiliary_weight`)
-    and an EMA generator, the MLP generator draws the requested digit but
-    about one digit per class; the conv generator draws it 99% of the time
-    with real variety (digit FD 0.28 against 0.14 for real vs real; see
-    `recipes/cgan_mnist.py` and BENCHMARKS.md).
+    that conv discriminator. `auxiliary_weight > 0` adds an AC-GAN class head
+    (Odena et al. 2017) to either discriminator.
 
     Deviations: tanh output; Adam(2e-4, beta_1=0.5) by default instead of the
     paper's SGD with momentum and a decaying learning rate; z ~ U(-1, 1)
@@ -169,7 +49,9 @@ class ConditionalGAN(AdversarialModel):
 
     Args:
         num_classes: int. Number of classes.
-        image_shape: tuple. `(height, width, channels)`; square for `"conv"`.
+        image_size: int or `(height, width)`. Size of the images
+            (for the conv nets, one `num_upsamplings` accepts).
+        channels: int. Image channels.
         latent_dim: int. Size of z.
         architecture: str. `"maxout"` (paper), `"conv"` or `"mlp_conv"`.
         dropout: float. Dropout of the Maxout model's hidden layers.
@@ -188,6 +70,14 @@ class ConditionalGAN(AdversarialModel):
             weight (AC-GAN, Odena et al. 2017); 0 keeps the paper's model.
         latent_distribution: str. `"uniform"` (paper) or `"normal"`.
         seed: int or `None`.
+        image_shape: deprecated `(height, width, channels)`.
+        **kwargs: `keras.Model` arguments; `dtype` (a policy such as
+            `"mixed_bfloat16"`) is also the policy of every layer of G and D.
+
+    Raises:
+        ValueError: an unknown `architecture` or `conv_head`, a bad image
+            size, `num_classes` < 2, a negative `auxiliary_weight`, or an
+            auxiliary head with `conv_head="concat"`.
 
     Example:
     >>> model = ConditionalGAN(num_classes=10, architecture="conv",
@@ -202,7 +92,8 @@ class ConditionalGAN(AdversarialModel):
     def __init__(
         self,
         num_classes=10,
-        image_shape=(28, 28, 1),
+        image_size=28,
+        channels=1,
         latent_dim=100,
         architecture="maxout",
         dropout=0.5,
@@ -216,32 +107,13 @@ class ConditionalGAN(AdversarialModel):
         auxiliary_weight=0.0,
         latent_distribution="uniform",
         seed=None,
+        image_shape=None,
         **kwargs,
     ):
-        image_shape = tuple(image_shape)
-        if architecture not in ARCHITECTURES:
-            raise ValueError(
-                f"`architecture` must be one of {ARCHITECTURES}. "
-                f"Received: architecture={architecture!r}"
-            )
-        if conv_head not in CONV_HEADS:
-            raise ValueError(
-                f"`conv_head` must be one of {CONV_HEADS}. Received: conv_head={conv_head!r}"
-            )
-        if len(image_shape) != 3:
-            raise ValueError(
-                f"`image_shape` must be (height, width, channels). "
-                f"Received: image_shape={image_shape}"
-            )
-        if architecture != "maxout" and image_shape[0] != image_shape[1]:
-            raise ValueError(
-                f"`image_shape` must be square for a conv discriminator. "
-                f"Received: image_shape={image_shape}"
-            )
-        if auxiliary_weight < 0:
-            raise ValueError(
-                f"`auxiliary_weight` must be >= 0. Received: auxiliary_weight={auxiliary_weight}"
-            )
+        size, hw, channels = image_geometry(image_size, channels, image_shape)
+        check_choice("architecture", architecture, ARCHITECTURES)
+        check_choice("conv_head", conv_head, CONV_HEADS)
+        auxiliary_weight = check_float("auxiliary_weight", auxiliary_weight, 0.0)
         if auxiliary_weight and architecture != "maxout" and conv_head == "concat":
             raise ValueError(
                 '`auxiliary_weight` > 0 needs conv_head="projection": with '
@@ -249,9 +121,10 @@ class ConditionalGAN(AdversarialModel):
                 "so a class head on them would read the answer from its input. "
                 f"Received: auxiliary_weight={auxiliary_weight}, conv_head={conv_head!r}"
             )
-        self.auxiliary_weight = float(auxiliary_weight)
-        auxiliary = self.auxiliary_weight > 0
-        self.image_shape = image_shape
+        self.auxiliary_weight = auxiliary_weight
+        auxiliary = auxiliary_weight > 0
+        self.image_size = size
+        self.channels = channels
         self.architecture = architecture
         self.dropout = dropout
         self.generator_filters = generator_filters
@@ -261,31 +134,34 @@ class ConditionalGAN(AdversarialModel):
         self.discriminator_batch_norm = discriminator_batch_norm
         self.sync_batch_norm = sync_batch_norm
         self.minibatch_stddev = minibatch_stddev
-        size, channels = image_shape[0], image_shape[2]
+        dtype = kwargs.get("dtype")
         if architecture in ("maxout", "mlp_conv"):
             generator = cgan_mlp_generator(
-                latent_dim, num_classes, image_shape, dropout=dropout
+                latent_dim, num_classes, hw, channels, dropout=dropout, dtype=dtype
             )
         else:
             generator = dcgan_generator(
                 latent_dim,
-                size,
+                hw,
                 channels,
                 generator_filters,
                 kernel_size,
                 num_classes,
                 sync_batch_norm=sync_batch_norm,
+                dtype=dtype,
             )
         if architecture == "maxout":
             discriminator = cgan_maxout_discriminator(
-                image_shape,
+                hw,
+                channels,
                 num_classes,
                 dropout=dropout,
                 auxiliary_classifier=auxiliary,
+                dtype=dtype,
             )
         else:
             discriminator = cgan_conv_discriminator(
-                size,
+                hw,
                 channels,
                 num_classes,
                 discriminator_filters,
@@ -295,6 +171,7 @@ class ConditionalGAN(AdversarialModel):
                 auxiliary,
                 sync_batch_norm,
                 minibatch_stddev,
+                dtype=dtype,
             )
         super().__init__(
             generator=generator,
@@ -305,6 +182,8 @@ class ConditionalGAN(AdversarialModel):
             seed=seed,
             **kwargs,
         )
+
+    image_shape = deprecated_image_shape
 
     def unpack_batch(self, data):
         if not isinstance(data, (tuple, list)) or len(data) < 2:
@@ -345,7 +224,8 @@ class ConditionalGAN(AdversarialModel):
         return {
             **super().get_config(),
             "num_classes": self.num_classes,
-            "image_shape": self.image_shape,
+            "image_size": self.image_size,
+            "channels": self.channels,
             "architecture": self.architecture,
             "dropout": self.dropout,
             "generator_filters": self.generator_filters,
@@ -357,3 +237,7 @@ class ConditionalGAN(AdversarialModel):
             "minibatch_stddev": self.minibatch_stddev,
             "auxiliary_weight": self.auxiliary_weight,
         }
+
+    @classmethod
+    def from_config(cls, config):
+        return super().from_config(upgrade_image_shape(config))

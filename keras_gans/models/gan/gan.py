@@ -1,46 +1,16 @@
 """`GAN`: the original multilayer-perceptron GAN (Goodfellow et al. 2014)."""
 
-import math
-
 import keras
-from keras import layers
 
-from keras_gans.layers import Maxout
+from keras_gans.models._shapes import (
+    deprecated_image_shape,
+    image_geometry,
+    upgrade_image_shape,
+)
 from keras_gans.models.adversarial import AdversarialModel
+from keras_gans.models.gan.gan_networks import gan_discriminator, gan_generator
 
-
-def gan_generator(latent_dim=100, image_shape=(28, 28, 1), units=(1200, 1200)):
-    """The paper's MNIST generator: ReLU MLP, then one output unit per pixel.
-
-    Goodfellow et al. 2014, "Generative Adversarial Nets" (the released
-    `mnist.yaml`: two ReLU layers of 1200 units). The output is `tanh`
-    rather than the paper's sigmoid because images live in [-1, 1] here.
-    """
-    noise = keras.Input((latent_dim,), name="noise")
-    x = noise
-    for i, n in enumerate(units):
-        x = layers.Dense(n, activation="relu", name=f"dense_{i}")(x)
-    x = layers.Dense(math.prod(image_shape), activation="tanh", name="to_pixels")(x)
-    images = layers.Reshape(image_shape, name="images")(x)
-    return keras.Model(noise, images, name="generator")
-
-
-def gan_discriminator(
-    image_shape=(28, 28, 1), units=(240, 240), pieces=5, dropout=0.5, input_dropout=0.2
-):
-    """The paper's MNIST discriminator: two Maxout layers with dropout, one logit.
-
-    Goodfellow et al. 2014 (`mnist.yaml`: Maxout 240 units x 5 pieces twice,
-    dropout with input include probability 0.8 and 0.5 on hidden layers).
-    """
-    images = keras.Input(image_shape, name="images")
-    x = layers.Flatten()(images)
-    x = layers.Dropout(input_dropout)(x)
-    for i, n in enumerate(units):
-        x = Maxout(n, pieces, name=f"maxout_{i}")(x)
-        x = layers.Dropout(dropout)(x)
-    logits = layers.Dense(1, name="logit")(x)
-    return keras.Model(images, logits, name="discriminator")
+__all__ = ["GAN"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -58,7 +28,8 @@ class GAN(AdversarialModel):
     with momentum, which needed a hand-tuned schedule.
 
     Args:
-        image_shape: tuple. `(height, width, channels)` of the images.
+        image_size: int or `(height, width)`. Size of the images.
+        channels: int. Image channels.
         latent_dim: int. Size of the noise vector.
         generator_units: tuple of ints. Hidden layer sizes of G.
         discriminator_units: tuple of ints. Maxout layer sizes of D.
@@ -66,6 +37,13 @@ class GAN(AdversarialModel):
         dropout: float. Dropout rate on D's hidden layers.
         latent_distribution: str. `"uniform"` (U(-1, 1), paper) or `"normal"`.
         seed: int or `None`. Seed of the training random stream.
+        image_shape: deprecated `(height, width, channels)`; use
+            `image_size` and `channels`.
+        **kwargs: `keras.Model` arguments; `dtype` (a policy such as
+            `"mixed_bfloat16"`) is also the policy of every layer of G and D.
+
+    Raises:
+        ValueError: a bad image size, channel count or latent distribution.
 
     Example:
     >>> model = GAN(latent_dim=8, generator_units=(16,), discriminator_units=(8,))
@@ -78,7 +56,8 @@ class GAN(AdversarialModel):
 
     def __init__(
         self,
-        image_shape=(28, 28, 1),
+        image_size=28,
+        channels=1,
         latent_dim=100,
         generator_units=(1200, 1200),
         discriminator_units=(240, 240),
@@ -86,23 +65,23 @@ class GAN(AdversarialModel):
         dropout=0.5,
         latent_distribution="uniform",
         seed=None,
+        image_shape=None,
         **kwargs,
     ):
-        image_shape = tuple(image_shape)
-        if len(image_shape) != 3:
-            raise ValueError(
-                f"`image_shape` must be (height, width, channels). "
-                f"Received: image_shape={image_shape}"
-            )
-        self.image_shape = image_shape
+        size, hw, channels = image_geometry(image_size, channels, image_shape)
+        self.image_size = size
+        self.channels = channels
         self.generator_units = tuple(generator_units)
         self.discriminator_units = tuple(discriminator_units)
         self.pieces = pieces
         self.dropout = dropout
+        dtype = kwargs.get("dtype")
         super().__init__(
-            generator=gan_generator(latent_dim, image_shape, self.generator_units),
+            generator=gan_generator(
+                latent_dim, hw, channels, self.generator_units, dtype=dtype
+            ),
             discriminator=gan_discriminator(
-                image_shape, self.discriminator_units, pieces, dropout
+                hw, channels, self.discriminator_units, pieces, dropout, dtype=dtype
             ),
             latent_dim=latent_dim,
             latent_distribution=latent_distribution,
@@ -110,13 +89,20 @@ class GAN(AdversarialModel):
             **kwargs,
         )
 
+    image_shape = deprecated_image_shape
+
     def get_config(self):
         config = super().get_config()
         config.update(
-            image_shape=self.image_shape,
+            image_size=self.image_size,
+            channels=self.channels,
             generator_units=self.generator_units,
             discriminator_units=self.discriminator_units,
             pieces=self.pieces,
             dropout=self.dropout,
         )
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        return super().from_config(upgrade_image_shape(config))
