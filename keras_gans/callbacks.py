@@ -19,6 +19,7 @@ import json
 import numbers
 import os
 import time
+import warnings
 
 import keras
 import numpy as np
@@ -268,21 +269,22 @@ class LossCurves(keras.callbacks.Callback):
         return self.path
 
 
-def __getattr__(name):
-    # `ProgressiveSchedule` moved to `keras_gans.models.pggan`; the old path
-    # works for one release. Imported lazily: this module never imports models.
-    if name == "ProgressiveSchedule":
-        import warnings
+# Names that moved out of this module to a model family. The package root,
+# which sees every floor, fills this table (name -> (new path, object)) so
+# that old imports keep working for one release; this module itself never
+# imports models.
+_MOVED = {}
 
+
+def __getattr__(name):
+    if name in _MOVED:
+        new_path, value = _MOVED[name]
         warnings.warn(
-            "`keras_gans.callbacks.ProgressiveSchedule` is deprecated; use "
-            "`keras_gans.models.pggan.ProgressiveSchedule`.",
+            f"`keras_gans.callbacks.{name}` is deprecated; use `{new_path}`.",
             DeprecationWarning,
             stacklevel=2,
         )
-        from keras_gans.models.pggan import ProgressiveSchedule
-
-        return ProgressiveSchedule
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
