@@ -27,6 +27,7 @@ appears whole or not at all: it is written under a temporary name that TF
 Serving ignores, then renamed.
 """
 
+import inspect
 import os
 import re
 import uuid
@@ -197,8 +198,26 @@ def export_generator(model, export_dir, version=None, output="float", **options)
             "`model` must be a keras_gans model with an `export_archive` method. "
             f"Received: {type(model).__name__}"
         )
+    _check_options(make_archive, options, model)
     archive = make_archive(output=output, **options)
     return _write_archive(archive, export_dir, version)
+
+
+def _check_options(make_archive, options, model):
+    """A named `ValueError` for options `make_archive` does not take."""
+    try:
+        parameters = inspect.signature(make_archive).parameters
+    except (TypeError, ValueError):  # no signature to read: let the call decide
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return
+    taken = [name for name in parameters if name != "output"]
+    for name in options:
+        if name not in taken:
+            raise ValueError(
+                f"`{name}` is not an export option of {type(model).__name__} "
+                f"(it takes {taken}). Received: {name}={options[name]!r}"
+            )
 
 
 def noise_to_image_archive(

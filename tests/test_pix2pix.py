@@ -13,16 +13,13 @@ import pytest
 import tensorflow as tf
 
 from keras_gans import Pix2Pix, losses
-from keras_gans.export import (
-    export_generator,
-    export_image_to_image,
-    with_active_dropout,
-)
+from keras_gans.export import export_generator, export_image_to_image
 from keras_gans.models import DCGAN
 from keras_gans.models.pix2pix import (
     patch_discriminator,
     receptive_field,
     unet_generator,
+    with_active_dropout,
 )
 
 
@@ -41,7 +38,7 @@ def _tiny(**kw):
     kw = {
         "image_size": 16,
         "input_channels": 1,
-        "output_channels": 2,
+        "channels": 2,
         "generator_filters": 4,
         "discriminator_filters": 4,
         "n_layers": 1,
@@ -129,7 +126,7 @@ def test_dropout_mode_drops_but_keeps_moving_statistics(tmp_path):
     inference = (x - np.array([1.0, -2.0])) / np.sqrt(np.array([4.0, 0.25]) + 1e-5)
     np.testing.assert_allclose(_np(net(x, training=False)), inference, atol=1e-5)
     active = with_active_dropout(net)
-    path = export_image_to_image(net, str(tmp_path), training="dropout")
+    path = export_image_to_image(active, str(tmp_path))
     for out in (_np(active(x, training=False)), _serve(path, image=x)):
         dropped = out == 0
         assert 0.3 < dropped.mean() < 0.7
@@ -439,7 +436,7 @@ def test_save_load_round_trip_and_test_time_dropout(tmp_path):
 def test_translation_grid_draws_input_translated_target(tmp_path):
     from keras_gans import callbacks, plotting
 
-    model = _tiny(output_channels=3)
+    model = _tiny(channels=3)
     x, y = _images(4, 16, 1), _images(4, 16, 3, seed=2)
     grid = callbacks.TranslationGrid(tmp_path, x, y, groups=2)
     grid.set_model(model)
