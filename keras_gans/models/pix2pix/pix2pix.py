@@ -316,11 +316,24 @@ class Pix2Pix(AdversarialModel):
                 f"{_PAIRS_MESSAGE} Received: {type(data).__name__} of length "
                 f"{len(data) if isinstance(data, (tuple, list)) else 1}"
             )
+        inputs, targets = data
         # Static shapes, at trace time: before the graph runs.
         self.check_batch_shapes(
-            getattr(data[0], "shape", None), getattr(data[1], "shape", None)
+            getattr(inputs, "shape", None), getattr(targets, "shape", None)
         )
-        return data[1], data[0]
+        shape = tf.TensorShape(getattr(inputs, "shape", None))
+        if shape.rank is None or None in shape.as_list()[1:3]:
+            # Sizes known only when the graph runs: a named check in it.
+            m = self.size_multiple
+            size = tf.shape(inputs)[1:3]
+            check = tf.debugging.assert_equal(
+                tf.reduce_sum(size % m),
+                0,
+                message=f"`inputs` height and width must be multiples of {m}",
+            )
+            with tf.control_dependencies([check]):
+                inputs = tf.identity(inputs)
+        return targets, inputs
 
     def generator_inputs(self, batch_size, condition, seed=None):
         """G's input is the condition image itself (no z: the noise is dropout)."""
