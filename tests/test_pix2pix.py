@@ -610,3 +610,24 @@ def test_evaluate_l1_is_the_mean_abs_error_in_unit_pixels():
         model.evaluate_l1((x * 255, y))
     with pytest.raises(ValueError, match="at least one pair"):
         model.evaluate_l1([])
+
+
+def test_a_keras_file_saved_with_output_channels_still_loads(tmp_path):
+    import zipfile
+
+    model = _tiny()
+    _randomize(model.generator)
+    model.save(tmp_path / "new.keras")
+    # The same file as saved before `channels`: `output_channels` in its config.
+    with zipfile.ZipFile(tmp_path / "new.keras") as new:
+        files = {name: new.read(name) for name in new.namelist()}
+    config = json.loads(files["config.json"])
+    config["config"]["output_channels"] = config["config"].pop("channels")
+    files["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(tmp_path / "old.keras", "w") as old:
+        for name, content in files.items():
+            old.writestr(name, content)
+    loaded = keras.saving.load_model(tmp_path / "old.keras", safe_mode=True)
+    assert loaded.channels == 2 and loaded.get_config() == model.get_config()
+    x = _images(2, 16)
+    np.testing.assert_allclose(loaded.translate(x), model.translate(x), atol=1e-6)
