@@ -27,12 +27,15 @@ appears whole or not at all: it is written under a temporary name that TF
 Serving ignores, then renamed.
 """
 
+import inspect
 import os
 import re
 import uuid
 
 import keras
 import tensorflow as tf
+
+from keras_gans.utils import is_int, to_uint8
 
 __all__ = [
     "OUTPUTS",
@@ -74,10 +77,7 @@ def _check_output(output):
 
 def _to_output(images, output):
     images = tf.cast(images, tf.float32)
-    if output == "uint8":
-        pixels = tf.round((tf.clip_by_value(images, -1.0, 1.0) + 1.0) * 127.5)
-        return tf.cast(pixels, tf.uint8)
-    return images
+    return to_uint8(images) if output == "uint8" else images
 
 
 def _join(base, name):
@@ -88,11 +88,11 @@ def _version_path(export_dir, version):
     """`export_dir/<version>` (`None`: the next free version); must not exist."""
     if version is None:
         version = next_version(export_dir)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not is_int(version) or version < 1:
         raise ValueError(
             f"`version` must be a positive int. Received: version={version!r}"
         )
-    path = _join(export_dir, str(version))
+    path = _join(export_dir, str(int(version)))
     if tf.io.gfile.exists(path):
         raise ValueError(f"Export folder already exists: {path}")
     return path
@@ -197,8 +197,26 @@ def export_generator(model, export_dir, version=None, output="float", **options)
             "`model` must be a keras_gans model with an `export_archive` method. "
             f"Received: {type(model).__name__}"
         )
+    _check_options(make_archive, options, model)
     archive = make_archive(output=output, **options)
     return _write_archive(archive, export_dir, version)
+
+
+def _check_options(make_archive, options, model):
+    """A named `ValueError` for options `make_archive` does not take."""
+    try:
+        parameters = inspect.signature(make_archive).parameters
+    except (TypeError, ValueError):  # no signature to read: let the call decide
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return
+    taken = [name for name in parameters if name != "output"]
+    for name in options:
+        if name not in taken:
+            raise ValueError(
+                f"`{name}` is not an export option of {type(model).__name__} "
+                f"(it takes {taken}). Received: {name}={options[name]!r}"
+            )
 
 
 def noise_to_image_archive(
@@ -292,7 +310,8 @@ def image_to_image_archive(
     Args:
         network: `keras.Model` with one image input of known channels C. To
             serve with dropout on (Pix2Pix's test protocol), pass a network
-            whose dropout layers always drop (the model prepares it).
+            whose dropout layers always drop:
+            `keras_gans.models.pix2pix.with_active_dropout(network)`.
         output: str. `"float"` or `"uint8"`.
         training: bool. `False`: inference mode (deterministic). `True`: the
             whole network in training mode, as in Pix2Pix's test protocol
@@ -320,10 +339,11 @@ def image_to_image_archive(
         raise ValueError(
             f"`input_name` must be an identifier. Received: input_name={input_name!r}"
         )
-    if not isinstance(size_multiple, int) or size_multiple < 1:
+    if not is_int(size_multiple) or size_multiple < 1:
         raise ValueError(
             f"`size_multiple` must be a positive int. Received: size_multiple={size_multiple!r}"
         )
+    size_multiple = int(size_multiple)
     inputs = getattr(network, "inputs", None)
     if not inputs or len(inputs) != 1 or len(inputs[0].shape) != 4:
         raise ValueError(

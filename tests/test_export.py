@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gans import DCGAN, ConditionalGAN
+from keras_gans import DCGAN, ConditionalGAN, Pix2Pix
 from keras_gans.export import export_generator, next_version
 
 LATENT = 8
@@ -94,6 +94,55 @@ def test_layout_and_auto_incremented_versions(tmp_path):
     assert next_version(base) == 8
 
 
+def test_versions_increment_and_appear_whole(tmp_path):
+    """Each export is the next version; the version folder is written under a
+    temporary name (invisible to TF Serving) and renamed, leaving nothing else."""
+    base = tmp_path / "served"
+    model = _dcgan()
+    paths = [export_generator(model, str(base)) for _ in range(2)]
+    assert [os.path.basename(p) for p in paths] == ["1", "2"]
+    assert sorted(os.listdir(base)) == ["1", "2"]  # no `.tmp-*` folder left
+    for path in paths:
+        assert sorted(os.listdir(path)) == sorted(os.listdir(paths[0]))
+        assert {"saved_model.pb", "variables"} <= set(os.listdir(path))
+        np.testing.assert_allclose(
+            _serve(path, noise=_noise()), _serve(paths[0], noise=_noise()), atol=1e-6
+        )
+
+
+def test_a_model_without_export_archive_is_rejected(tmp_path):
+    plain = keras.Sequential([keras.Input((LATENT,)), keras.layers.Dense(4)])
+    with pytest.raises(ValueError, match="`export_archive` method.*Sequential"):
+        export_generator(plain, str(tmp_path / "plain"))
+    assert not (tmp_path / "plain").exists()
+    with pytest.raises(ValueError, match="`dropout` is not an export option of DCGAN"):
+        export_generator(_dcgan(), str(tmp_path / "d"), dropout=True)
+
+
+def test_pix2pix_exports_with_test_time_dropout(tmp_path):
+    model = Pix2Pix(
+        image_size=16,
+        input_channels=1,
+        channels=2,
+        generator_filters=4,
+        discriminator_filters=4,
+        n_layers=1,
+        seed=0,
+    )
+    _randomize(model.generator)
+    x = np.random.default_rng(2).uniform(-1, 1, (2, 16, 16, 1)).astype("float32")
+    plain = export_generator(model, str(tmp_path / "p2p"))
+    np.testing.assert_allclose(_serve(plain, image=x), model.translate(x), atol=1e-5)
+    noisy = export_generator(model, str(tmp_path / "p2p"), dropout=True)
+    assert os.path.basename(noisy) == "2"
+    serving = tf.saved_model.load(noisy).signatures["serving_default"]
+    (spec,) = serving.structured_input_signature[1].values()
+    assert spec.name == "image" and spec.shape.as_list() == [None, None, None, 1]
+    a, b = (serving(image=tf.constant(x))["images"].numpy() for _ in range(2))
+    assert a.shape == (2, 16, 16, 2) and not np.allclose(a, b)  # dropout per request
+    assert np.abs(a).max() <= 1.0
+
+
 def test_existing_or_bad_version_is_rejected(tmp_path):
     model = _dcgan()
     export_generator(model, str(tmp_path), version=1)
@@ -145,7 +194,8 @@ def test_dcgan_bad_inputs_raise(tmp_path):
     serve = served.signatures["serving_default"]
     for _ in range(5):  # the order of independent ops is not fixed: repeat
         with pytest.raises(
-            tf.errors.InvalidArgumentError, match=f"`noise` must have shape \\[batch, {LATENT}\\]"
+            tf.errors.InvalidArgumentError,
+            match=f"`noise` must have shape \\[batch, {LATENT}\\]",
         ):
             serve(noise=tf.zeros([2, LATENT + 1]))
     with pytest.raises(tf.errors.InvalidArgumentError, match="`batch_size` must be"):
@@ -157,11 +207,13 @@ def test_wrong_dtype_is_rejected_by_the_signature(tmp_path):
     served = tf.saved_model.load(export_generator(_cgan(), str(tmp_path)))
     serve = served.signatures["serving_default"]
     with pytest.raises(
-        tf.errors.InvalidArgumentError, match="expected to be a float tensor but is a int32"
+        tf.errors.InvalidArgumentError,
+        match="expected to be a float tensor but is a int32",
     ):
         serve(noise=tf.zeros([2, LATENT], tf.int32), labels=tf.constant([0, 1]))
     with pytest.raises(
-        tf.errors.InvalidArgumentError, match="expected to be a int32 tensor but is a float"
+        tf.errors.InvalidArgumentError,
+        match="expected to be a int32 tensor but is a float",
     ):
         serve(noise=tf.zeros([2, LATENT]), labels=tf.constant([0.0, 1.0]))
 

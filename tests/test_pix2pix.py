@@ -13,16 +13,13 @@ import pytest
 import tensorflow as tf
 
 from keras_gans import Pix2Pix, losses
-from keras_gans.export import (
-    export_generator,
-    export_image_to_image,
-    with_active_dropout,
-)
+from keras_gans.export import export_generator, export_image_to_image
 from keras_gans.models import DCGAN
 from keras_gans.models.pix2pix import (
     patch_discriminator,
     receptive_field,
     unet_generator,
+    with_active_dropout,
 )
 
 
@@ -41,7 +38,7 @@ def _tiny(**kw):
     kw = {
         "image_size": 16,
         "input_channels": 1,
-        "output_channels": 2,
+        "channels": 2,
         "generator_filters": 4,
         "discriminator_filters": 4,
         "n_layers": 1,
@@ -129,7 +126,7 @@ def test_dropout_mode_drops_but_keeps_moving_statistics(tmp_path):
     inference = (x - np.array([1.0, -2.0])) / np.sqrt(np.array([4.0, 0.25]) + 1e-5)
     np.testing.assert_allclose(_np(net(x, training=False)), inference, atol=1e-5)
     active = with_active_dropout(net)
-    path = export_image_to_image(net, str(tmp_path), training="dropout")
+    path = export_image_to_image(active, str(tmp_path))
     for out in (_np(active(x, training=False)), _serve(path, image=x)):
         dropped = out == 0
         assert 0.3 < dropped.mean() < 0.7
@@ -260,7 +257,9 @@ def test_unet_depth_follows_the_image_size(size, depth):
     g = unet_generator(size, 1, 3, filters=2)
     assert len(_of(g, keras.layers.Conv2D)) == depth
     bottleneck = g.get_layer(f"down{depth - 1}_act")
-    assert _np(keras.Model(g.input, bottleneck.output)(np.zeros((1, size, size, 1)))).shape[1:3] == (1, 1)
+    assert _np(
+        keras.Model(g.input, bottleneck.output)(np.zeros((1, size, size, 1)))
+    ).shape[1:3] == (1, 1)
     assert g(np.zeros((2, size, size, 1), "float32")).shape == (2, size, size, 3)
 
 
@@ -304,14 +303,18 @@ def test_instance_norm_is_group_norm_with_one_group_per_channel():
     x = _images(2, 5, 8, seed=3)
     mean, var = x.mean((1, 2), keepdims=True), x.var((1, 2), keepdims=True)
     probe = keras.layers.GroupNormalization(groups=-1, epsilon=1e-5)
-    np.testing.assert_allclose(_np(probe(x)), (x - mean) / np.sqrt(var + 1e-5), atol=1e-5)
+    np.testing.assert_allclose(
+        _np(probe(x)), (x - mean) / np.sqrt(var + 1e-5), atol=1e-5
+    )
     # Each image is normalised on its own: a batch translates as its images.
     model = _tiny(normalization="instance")
     _randomize(model.generator)
     x = _images(3, 16)
     whole = model.translate(x)
     for i in range(3):
-        np.testing.assert_allclose(whole[i : i + 1], model.translate(x[i : i + 1]), atol=1e-5)
+        np.testing.assert_allclose(
+            whole[i : i + 1], model.translate(x[i : i + 1]), atol=1e-5
+        )
 
 
 def test_generator_trained_at_256_translates_512():
@@ -366,17 +369,21 @@ def test_one_step_is_the_papers_objective(l1_weight, gan_weight, conditional):
         return tf.concat([x, images], -1) if conditional else images
 
     fake = g(x, training=True)
+
     def d_objective():
-        real_logits, fake_logits = d(pair(y), training=True), d(pair(fake), training=True)
+        real_logits, fake_logits = (
+            d(pair(y), training=True),
+            d(pair(fake), training=True),
+        )
         return 0.5 * d_loss_fn(real_logits, fake_logits)
 
     _sgd(d.trainable_variables, d_objective, 0.1)
 
     def g_objective():
         out = g(x, training=True)
-        return gan_weight * g_loss_fn(d(pair(out), training=True)) + l1_weight * tf.reduce_mean(
-            tf.abs(y - out)
-        )
+        return gan_weight * g_loss_fn(
+            d(pair(out), training=True)
+        ) + l1_weight * tf.reduce_mean(tf.abs(y - out))
 
     _sgd(g.trainable_variables, g_objective, 0.05)
 
@@ -411,7 +418,9 @@ def test_bad_arguments_name_the_field():
     model = _tiny()
     model.compile()
     with pytest.raises(ValueError, match=r"\(inputs, targets\)"):
-        model.fit(tf.data.Dataset.from_tensors((_images(2, 16),)), verbose=0, shuffle=False)
+        model.fit(
+            tf.data.Dataset.from_tensors((_images(2, 16),)), verbose=0, shuffle=False
+        )
     with pytest.raises(ValueError, match="translate"):
         model.generate(2)
     with pytest.raises(ValueError, match=r"`images` must have shape \(n, H, W, 1\)"):
@@ -439,7 +448,7 @@ def test_save_load_round_trip_and_test_time_dropout(tmp_path):
 def test_translation_grid_draws_input_translated_target(tmp_path):
     from keras_gans import callbacks, plotting
 
-    model = _tiny(output_channels=3)
+    model = _tiny(channels=3)
     x, y = _images(4, 16, 1), _images(4, 16, 3, seed=2)
     grid = callbacks.TranslationGrid(tmp_path, x, y, groups=2)
     grid.set_model(model)
@@ -458,3 +467,167 @@ def plt_read(path):
     import matplotlib.image
 
     return matplotlib.image.imread(path)
+
+
+# ------------------------------------------------ vocabulary, dtype, data checks
+def test_mixed_bfloat16_reaches_every_layer_and_trains():
+    model = _tiny(dtype="mixed_bfloat16")
+    assert model.dtype_policy.name == "mixed_bfloat16"
+    for net in (model.generator, model.discriminator):
+        layers = [
+            layer
+            for layer in net.layers
+            if not isinstance(layer, keras.layers.InputLayer)
+        ]
+        assert layers and {layer.dtype_policy.name for layer in layers} == {
+            "mixed_bfloat16"
+        }
+        assert {layer.compute_dtype for layer in layers} == {"bfloat16"}
+        assert {w.dtype for w in net.weights} == {"float32"}  # variables stay float32
+    model.compile()
+    x, y = _images(2, 16, 1), _images(2, 16, 2, seed=2)
+    before = _weights(model.generator)
+    dataset = tf.data.Dataset.from_tensors((x, y))
+    history = model.fit(dataset, verbose=0, shuffle=False).history
+    assert all(np.isfinite(v[0]) for v in history.values())
+    assert any(not np.allclose(a, b) for a, b in zip(before, _weights(model.generator)))
+    out = model.translate(x)
+    assert out.dtype == np.float32 and out.shape == (2, 16, 16, 2)
+    # The policy is saved and rebuilt with the model.
+    loaded = Pix2Pix.from_config(model.get_config())
+    assert loaded.generator.layers[1].compute_dtype == "bfloat16"
+
+
+def test_channels_vocabulary_and_deprecated_output_channels():
+    model = _tiny(channels=3, input_channels=None)
+    assert (model.input_channels, model.channels) == (3, 3)
+    assert model.sample_shape == (16, 16, 3)
+    with pytest.warns(DeprecationWarning, match="output_channels"):
+        old = Pix2Pix(
+            16, 1, output_channels=2, generator_filters=2, discriminator_filters=2
+        )
+    assert (old.input_channels, old.channels) == (1, 2)
+    assert old.generator.output.shape[-1] == 2
+    with pytest.warns(DeprecationWarning):
+        assert old.output_channels == 2
+    with pytest.raises(ValueError, match="not both"), pytest.warns(DeprecationWarning):
+        Pix2Pix(16, 1, channels=2, output_channels=4)
+    # A config saved before `channels` existed still loads.
+    config = old.get_config()
+    config["output_channels"] = config.pop("channels")
+    loaded = Pix2Pix.from_config(config)
+    assert loaded.channels == 2 and loaded.get_config() == old.get_config()
+
+
+def test_image_size_may_be_a_pair_of_powers_of_two():
+    model = _tiny(image_size=(16, 32))
+    assert model.size_multiple == 16 and model.sample_shape == (16, 32, 2)
+    x = np.zeros((1, 16, 32, 1), "float32")
+    assert model.translate(x).shape == (1, 16, 32, 2)
+    assert Pix2Pix.from_config(model.get_config()).image_size == (16, 32)
+    for bad in ((16, 24), (16,), (16, 16, 16), "16"):
+        with pytest.raises(ValueError, match="`image_size`"):
+            _tiny(image_size=bad)
+
+
+@pytest.mark.parametrize(
+    "inputs_shape, targets_shape, match",
+    [
+        ((4, 48, 48, 1), (4, 48, 48, 2), r"multiples of 32"),
+        (
+            (4, 32, 32, 3),
+            (4, 32, 32, 2),
+            r"`inputs` must have shape \(batch, H, W, 1\)",
+        ),
+        (
+            (4, 32, 32, 1),
+            (4, 32, 32, 1),
+            r"`targets` must have shape \(batch, H, W, 2\)",
+        ),
+        ((32, 32, 1), (32, 32, 2), r"`inputs` must have shape \(batch, H, W, 1\)"),
+        ((4, 32, 32, 1), (4, 64, 64, 2), "same height and width"),
+    ],
+    ids=["size", "input_channels", "target_channels", "rank", "mismatch"],
+)
+def test_fit_names_bad_data_before_the_graph_runs(inputs_shape, targets_shape, match):
+    model = _tiny(image_size=32)
+    model.compile()
+    x = np.zeros(inputs_shape, "float32")
+    y = np.zeros(targets_shape, "float32")
+    dataset = tf.data.Dataset.from_tensors((x, y))
+    for call in (
+        lambda: model.fit(dataset, verbose=0, shuffle=False),
+        lambda: model.fit(x, y, batch_size=2, verbose=0),
+        lambda: model.evaluate(dataset, verbose=0),
+    ):
+        with pytest.raises(ValueError, match=match):
+            call()
+    assert model.g_optimizer.iterations.numpy() == 0  # nothing ran
+
+
+def test_fit_checks_sizes_unknown_before_the_graph_runs():
+    model = _tiny(image_size=32)
+    model.compile()
+    x, y = np.zeros((2, 48, 48, 1), "float32"), np.zeros((2, 48, 48, 2), "float32")
+    dataset = tf.data.Dataset.from_generator(
+        lambda: iter([(x, y)]),
+        output_signature=(
+            tf.TensorSpec((None, None, None, 1), tf.float32),
+            tf.TensorSpec((None, None, None, 2), tf.float32),
+        ),
+    )
+    with pytest.raises(tf.errors.InvalidArgumentError, match="multiples of 32"):
+        model.fit(dataset, verbose=0, shuffle=False)
+
+
+def test_fit_accepts_arrays_of_multiples_of_the_size():
+    model = _tiny()
+    model.compile()
+    x, y = _images(4, 32, 1), _images(4, 32, 2, seed=2)
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0, validation_data=(x, y))
+    assert model.g_optimizer.iterations.numpy() == 2
+    with pytest.raises(ValueError, match="multiples of 16"):
+        model.fit(x, y, validation_data=(x[:, :24, :24], y[:, :24, :24]), verbose=0)
+
+
+def test_evaluate_l1_is_the_mean_abs_error_in_unit_pixels():
+    model = _tiny()
+    _randomize(model.generator)
+    x, y = _images(5, 16, 1), _images(5, 16, 2, seed=2)
+    expected = np.mean(np.abs(model.translate(x) - y)) / 2
+    result = model.evaluate_l1((x, y))
+    assert result["num_pairs"] == 5
+    np.testing.assert_allclose(result["l1"], expected, rtol=1e-5)
+    # Batches of a dataset give the same figure; uint8 targets are [0, 255].
+    batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(2)
+    np.testing.assert_allclose(model.evaluate_l1(batches)["l1"], expected, rtol=1e-5)
+    pixels = np.round((y + 1) * 127.5).astype(np.uint8)
+    rounded = np.mean(np.abs(model.translate(x) - (pixels / 127.5 - 1))) / 2
+    np.testing.assert_allclose(model.evaluate_l1((x, pixels))["l1"], rounded, rtol=1e-5)
+    with pytest.raises(ValueError, match=r"`targets` must have shape \(5, 16, 16, 2\)"):
+        model.evaluate_l1((x, y[..., :1]))
+    with pytest.raises(ValueError, match=r"Float `inputs` must be in \[-1, 1\]"):
+        model.evaluate_l1((x * 255, y))
+    with pytest.raises(ValueError, match="at least one pair"):
+        model.evaluate_l1([])
+
+
+def test_a_keras_file_saved_with_output_channels_still_loads(tmp_path):
+    import zipfile
+
+    model = _tiny()
+    _randomize(model.generator)
+    model.save(tmp_path / "new.keras")
+    # The same file as saved before `channels`: `output_channels` in its config.
+    with zipfile.ZipFile(tmp_path / "new.keras") as new:
+        files = {name: new.read(name) for name in new.namelist()}
+    config = json.loads(files["config.json"])
+    config["config"]["output_channels"] = config["config"].pop("channels")
+    files["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(tmp_path / "old.keras", "w") as old:
+        for name, content in files.items():
+            old.writestr(name, content)
+    loaded = keras.saving.load_model(tmp_path / "old.keras", safe_mode=True)
+    assert loaded.channels == 2 and loaded.get_config() == model.get_config()
+    x = _images(2, 16)
+    np.testing.assert_allclose(loaded.translate(x), model.translate(x), atol=1e-6)

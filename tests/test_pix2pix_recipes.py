@@ -64,8 +64,16 @@ def test_facades_recipe_smoke_run_on_a_local_copy(tmp_path):
 
 def test_facades_recipe_defaults_are_the_papers():
     config = _load("pix2pix_facades").CONFIG
-    assert (config["epochs"], config["batch_size"], config["l1_weight"]) == (200, 1, 100.0)
-    assert (config["image_size"], config["load_size"], config["n_layers"]) == (256, 286, 3)
+    assert (config["epochs"], config["batch_size"], config["l1_weight"]) == (
+        200,
+        1,
+        100.0,
+    )
+    assert (config["image_size"], config["load_size"], config["n_layers"]) == (
+        256,
+        286,
+        3,
+    )
     assert config["direction"] == "BtoA"  # labels -> photo
 
 

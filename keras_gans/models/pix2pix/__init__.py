@@ -1,0 +1,22 @@
+"""Pix2Pix (Isola et al. 2017): the U-Net generator, the PatchGAN
+discriminator and the `Pix2Pix` model that trains them."""
+
+from keras_gans.models.pix2pix._common import NORMALIZATIONS, PIX2PIX_INIT
+from keras_gans.models.pix2pix.active_dropout import with_active_dropout
+from keras_gans.models.pix2pix.patch_discriminator import (
+    patch_discriminator,
+    receptive_field,
+)
+from keras_gans.models.pix2pix.pix2pix import Pix2Pix
+from keras_gans.models.pix2pix.unet_generator import unet_depth, unet_generator
+
+__all__ = [
+    "NORMALIZATIONS",
+    "PIX2PIX_INIT",
+    "Pix2Pix",
+    "patch_discriminator",
+    "receptive_field",
+    "unet_depth",
+    "unet_generator",
+    "with_active_dropout",
+]
