@@ -163,7 +163,7 @@ def pair_batches(model, batch_size, rng):
     """`(inputs, targets)` batches for image-to-image models (Pix2Pix)."""
     size = model.image_size
     inputs = _random_images(rng, batch_size, (size, size, model.input_channels))
-    targets = _random_images(rng, batch_size, (size, size, model.output_channels))
+    targets = _random_images(rng, batch_size, (size, size, model.channels))
     return inputs, targets
 
 
