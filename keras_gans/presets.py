@@ -136,7 +136,9 @@ def _split_dir(root, names):
 
 def _pad(images, size):
     pad = (size - images.shape[1]) // 2
-    return tf.pad(images, [[0, 0], [pad, pad], [pad, pad], [0, 0]], constant_values=-1.0)
+    return tf.pad(
+        images, [[0, 0], [pad, pad], [pad, pad], [0, 0]], constant_values=-1.0
+    )
 
 
 def build_dataset(recipe, tfds=False, data_dir=None):
@@ -158,7 +160,11 @@ def build_dataset(recipe, tfds=False, data_dir=None):
     if kind in ("digit_pairs", "pix2pix_folder") and tfds:
         raise ValueError(
             "`--tfds` is not used by this preset; its data are "
-            + ("the embedded digit pairs." if kind == "digit_pairs" else "`--data-dir`.")
+            + (
+                "the embedded digit pairs."
+                if kind == "digit_pairs"
+                else "`--data-dir`."
+            )
         )
     if kind == "digits":
         pad_to = spec.get("pad_to")
@@ -247,7 +253,9 @@ def sample_grid(recipe, context, out_dir):
         return None
     heldout = context["heldout"]
     num = grid["num"]
-    inputs, targets = heldout() if recipe["data"]["kind"] == "digit_pairs" else heldout(num)
+    inputs, targets = (
+        heldout() if recipe["data"]["kind"] == "digit_pairs" else heldout(num)
+    )
     return callbacks_lib.TranslationGrid(
         os.path.join(out_dir, "samples"),
         inputs[:num],

@@ -129,7 +129,9 @@ def fit_and_export(
         raise ValueError(f"`epochs` must be an int >= 1. Received: epochs={epochs!r}")
     strategy = model.distribute_strategy
     chief = distribute.is_chief(strategy)
-    out = pathlib.Path(out_dir if chief else tempfile.mkdtemp(prefix="keras_gans_worker_"))
+    out = pathlib.Path(
+        out_dir if chief else tempfile.mkdtemp(prefix="keras_gans_worker_")
+    )
     out.mkdir(parents=True, exist_ok=True)
     timer = _Timer()
     if sample_grid is None:
