@@ -105,22 +105,21 @@ def test_pggan_evaluation_crops_back_to_28x28():
     assert recipe_evaluation.to_classifier_size(small).shape == (1, 28, 28, 1)
 
 
-def test_faces_data_read_a_folder_of_images(tmp_path):
-    from PIL import Image
-
+def test_celeba_preset_reads_a_folder_of_images(tmp_path):
     folder = tmp_path / "img_align_celeba"
     folder.mkdir()
     rng = np.random.default_rng(0)
     for i in range(6):
-        pixels = rng.integers(0, 256, (20, 16, 3), dtype=np.uint8)
-        Image.fromarray(pixels).save(folder / f"{i:06d}.jpg")
-    recipe = presets.get("pggan_celeba")["recipe"]
-    recipe["model"]["max_resolution"] = 8
-    recipe["batch_size"] = 2
-    ds, _ = presets.build_dataset(recipe, data_dir=str(folder))
-    (images,) = next(iter(ds))
-    assert images.shape == (2, 8, 8, 3)
-    assert -1.0 <= float(np.min(images)) and float(np.max(images)) <= 1.0
+        face = rng.integers(0, 256, (218, 178, 3), dtype=np.uint8)
+        keras.utils.save_img(folder / f"{i:06d}.jpg", face)
+    parser = runner.preset_parser("pggan_celeba")
+    args = parser.parse_args(["--max-resolution", "16", "--batch-size", "4"])
+    recipe = runner.preset_recipe("pggan_celeba", args)
+    (images,) = next(iter(presets.build_dataset(recipe, data_dir=str(folder))[0]))
+    assert images.shape == (4, 16, 16, 3)
+    assert -1.0 <= float(np.min(images)) <= float(np.max(images)) <= 1.0
+    with pytest.raises(ValueError, match="data-dir|path"):
+        presets.build_dataset(recipe, data_dir=str(tmp_path / "missing"))
 
 
 @pytest.mark.skipif(not _has_weights("cgan_digits"), reason="weights not built")
