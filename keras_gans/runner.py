@@ -1,8 +1,12 @@
-"""The train → sample → checkpoint → save → export loop the recipes share.
+"""The train → sample → checkpoint → save → export loop presets, recipes and
+the CLI share.
 
-`fit_and_export(model, dataset, out_dir, epochs)` is what every recipe's
-`main()` calls after building its model and data. It writes, under
-`out_dir`:
+`run_preset(name, argv)` trains a preset (`keras_gans.presets`) from its
+recipe with the shared command line (`preset_parser`): it builds the data
+and the model, then calls `fit_and_export`; `recipes/*.py` and
+`keras-gans train` are thin entry points to it.
+
+`fit_and_export(model, dataset, out_dir, epochs)` writes, under `out_dir`:
 
 - `samples/samples_epoch_NNN.png`: a grid of generated images per epoch,
   always from the same noise (and one row per class for conditional models);
