@@ -1,7 +1,8 @@
 """Sample quality against training time for the cGAN and DCGAN digit recipes.
 
-Trains each recipe's model (built from the recipe's `CONFIG`, as its `main()`
-builds it, on the 5000 embedded digits) and after every epoch measures the
+Trains each preset's model (`cgan_digits`, `dcgan_digits`, built by
+`keras_gans.presets.build` from the preset's recipe, on the 5000 embedded
+digits) and after every epoch measures the
 digit FD (`keras_gans.evaluation`: 2500 samples against the first 2500
 embedded digits; for the cGAN drawn with those digits' labels) and, for the
 cGAN, the label accuracy of the same samples. The clock counts training only
@@ -26,7 +27,6 @@ epoch 0 is the untrained model.
 
 import argparse
 import datetime
-import importlib.util
 import json
 import os
 import pathlib
@@ -39,67 +39,25 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 
-from keras_gans import callbacks, data, evaluation, metrics  # noqa: E402
-from keras_gans.models import DCGAN, ConditionalGAN  # noqa: E402
+from keras_gans import callbacks, data, evaluation, metrics, presets  # noqa: E402
 
-RECIPES = {"cgan": "cgan_mnist", "dcgan": "dcgan_mnist"}
+PRESETS = {"cgan": "cgan_digits", "dcgan": "dcgan_digits"}
 
 
 def log(message):
     print(f"[quality_vs_time] {message}", file=sys.stderr, flush=True)
 
 
-def load_recipe(name):
-    path = ROOT / "recipes" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def recipe(name):
+    """The preset recipe behind the bench name (`cgan` -> `cgan_digits`)."""
+    return presets.get(PRESETS[name])["recipe"]
 
 
-def build(name, config):
-    """The model and dataset of a recipe, as its `main()` builds them."""
-    keras.utils.set_random_seed(config["seed"])
-    if name == "cgan":
-        model = ConditionalGAN(
-            num_classes=10,
-            image_shape=(28, 28, 1),
-            latent_dim=config["latent_dim"],
-            architecture=config["architecture"],
-            generator_filters=config["generator_filters"],
-            discriminator_filters=config["discriminator_filters"],
-            conv_head=config["conv_head"],
-            auxiliary_weight=config["auxiliary_weight"],
-            latent_distribution=config["latent_distribution"],
-            seed=config["seed"],
-        )
-
-        def adam():
-            return keras.optimizers.Adam(
-                config["learning_rate"], beta_1=config["beta_1"]
-            )
-
-        model.compile(
-            g_optimizer=adam(),
-            d_optimizer=adam(),
-            loss=config["loss"],
-            ema_decay=config["ema_decay"],
-            jit_compile=config["jit_compile"],
-        )
-    else:
-        model = DCGAN(
-            image_size=28,
-            channels=1,
-            latent_dim=config["latent_dim"],
-            generator_filters=config["generator_filters"],
-            discriminator_filters=config["discriminator_filters"],
-            kernel_size=config["kernel_size"],
-            seed=config["seed"],
-        )
-        model.compile(loss=config["loss"], jit_compile=config["jit_compile"])
-    dataset = data.digits_dataset(
-        batch_size=config["batch_size"], with_labels=name == "cgan", seed=config["seed"]
-    )
+def build(name, recipe):
+    """The model and dataset of a preset, as `runner.run_preset` builds them."""
+    keras.utils.set_random_seed(recipe["seed"])
+    dataset, _ = presets.build_dataset(recipe)
+    model = presets.build(PRESETS[name], recipe=recipe)
     return model, dataset
 
 
@@ -120,7 +78,7 @@ class TrainClock(keras.callbacks.Callback):
 
 
 def run(name, epochs, real, real_labels, every=1):
-    config = load_recipe(RECIPES[name]).CONFIG
+    config = recipe(name)
     model, dataset = build(name, config)
     names = ["digit_fd", "label_accuracy"] if name == "cgan" else ["digit_fd"]
     labels = real_labels if name == "cgan" else None
@@ -195,7 +153,7 @@ def plot(results, path):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--models", nargs="+", choices=sorted(RECIPES), default=["cgan", "dcgan"]
+        "--models", nargs="+", choices=sorted(PRESETS), default=["cgan", "dcgan"]
     )
     parser.add_argument(
         "--epochs",
@@ -212,7 +170,9 @@ def main(argv=None):
         help="evaluate after every N-th epoch",
     )
     parser.add_argument(
-        "--out", default="bench/results/quality_vs_time", help="writes OUT.json, OUT.png"
+        "--out",
+        default="bench/results/quality_vs_time",
+        help="writes OUT.json, OUT.png",
     )
     args = parser.parse_args(argv)
     real, real_labels = evaluation.digit_reference()
@@ -235,7 +195,7 @@ def main(argv=None):
     if len(epochs_list) != len(args.models):
         parser.error("give one --epochs value, or one per model")
     epochs_list = [
-        epochs or load_recipe(RECIPES[name]).CONFIG["epochs"]
+        epochs or recipe(name)["epochs"]
         for name, epochs in zip(args.models, epochs_list)
     ]
     for name, epochs in zip(args.models, epochs_list):

@@ -1,39 +1,35 @@
-"""The `keras-gans` command: sample, export, evaluate and train from a shell.
+"""The `keras-gans` command: train, sample, translate, evaluate and export.
 
-Every subcommand takes a model saved with `model.save("x.keras")` (or a
-recipe name for `train`). Mistakes in the arguments print one line to stderr
-and exit with status 2; no traceback.
+A model is named by a `.keras` file saved with `model.save(...)` or by a
+preset (`keras-gans presets` lists them; their trained weights ship with the
+package, nothing is downloaded). Every mistake prints one line on stderr and
+exits with status 2, without a traceback (`--verbose` shows it, and
+TensorFlow's start-up logs).
 
-    keras-gans sample runs/dcgan_mnist/model.keras --num 64 --out grid.png --seed 0
-    keras-gans sample runs/cgan_mnist/model.keras --num 100 --out grid.png \\
-        --npy samples.npy                   # one row per class (per_class)
-    keras-gans sample runs/cgan_mnist/model.keras --num 16 --out sevens.png \\
-        --labels 7                          # labels repeat to fill --num
-    keras-gans export runs/dcgan_mnist/model.keras exports/dcgan --output uint8
-    keras-gans evaluate runs/cgan_mnist/model.keras --num 1000 --seed 1
-    keras-gans train dcgan_mnist --epochs 5 --out runs/dcgan_mnist
+    keras-gans presets
+    keras-gans sample cgan_digits --out grid.png                # a preset
+    keras-gans sample runs/cgan_mnist/model.keras --num 16 --labels 7 --out sevens.png
+    keras-gans translate pix2pix_digits --input edges.npy --out translated.png
+    keras-gans evaluate cgan_digits --num 1000 --seed 1
+    keras-gans export cgan_digits exports/cgan --output uint8
+    keras-gans train cgan_digits --epochs 5 --out runs/cgan  # a preset's recipe
     keras-gans --version
 
-`train` runs `recipes/<RECIPE>.py` of a source checkout (the folder next to
-the installed `keras_gans` package) with the remaining arguments.
+`train PRESET` runs `keras_gans.runner.run_preset` (the old recipe names such
+as `cgan_mnist` are aliases); `keras-gans train PRESET --help` lists its flags.
 """
 
 import argparse
 import json
+import os
 import pathlib
-import runpy
 import sys
-import zipfile
 
-import keras
-import numpy as np
+from keras_gans import _startup
 
-import keras_gans
-from keras_gans import export, metrics, plotting
-from keras_gans.models import AdversarialModel
+__all__ = ["build_parser", "main"]
 
 PROG = "keras-gans"
-DIGIT_SHAPE = (28, 28, 1)
 
 
 class UsageError(Exception):
@@ -48,44 +44,48 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ------------------------------------------------------------------- helpers
-def recipes_dir():
-    """The `recipes/` folder of the checkout holding this package."""
-    return pathlib.Path(keras_gans.__file__).resolve().parents[1] / "recipes"
+def _looks_like_file(name):
+    return name.endswith(".keras") or os.sep in name or os.path.exists(name)
 
 
-def available_recipes():
-    """Names of the recipes in `recipes_dir()`, sorted ([] without a checkout)."""
-    folder = recipes_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(p.stem for p in folder.glob("*.py") if not p.name.startswith("_"))
+def _load_model(name):
+    """A `.keras` file (loaded with `safe_mode=True`) or a preset's model."""
+    import zipfile
 
+    import keras
 
-def _load_model(path):
-    path = pathlib.Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"Model file not found: {path}")
-    try:
-        # compile=True: the EMA generator is made by `compile()`, so
-        # compile=False would silently drop its weights.
-        model = keras.saving.load_model(path)
-    except zipfile.BadZipFile as e:
-        raise ValueError(f"Not a `.keras` model file: {path} ({e})") from e
+    from keras_gans.models import AdversarialModel, registry
+
+    if _looks_like_file(name):
+        path = pathlib.Path(name)
+        if not path.is_file():
+            raise FileNotFoundError(f"Model file not found: {path}")
+        try:
+            # compile=True (the default): `compile()` makes the EMA generator.
+            model = keras.saving.load_model(path, safe_mode=True)
+        except zipfile.BadZipFile as e:
+            raise ValueError(f"Not a `.keras` model file: {path} ({e})") from e
+    else:
+        try:
+            registry.resolve_name(name)
+        except ValueError:
+            raise ValueError(
+                f"{name!r} is neither a `.keras` file nor a preset. Presets: "
+                f"{', '.join(registry.preset_names())}"
+            ) from None
+        model = registry.load_preset(name)
     if not isinstance(model, AdversarialModel):
         raise ValueError(
-            f"{path} holds a {type(model).__name__}, not a keras_gans "
+            f"{name} holds a {type(model).__name__}, not a keras_gans "
             "adversarial model (GAN, DCGAN, ConditionalGAN, ...)."
         )
     return model
 
 
-def _image_shape(model):
-    """`(H, W, C)` of the images the model's generator draws."""
-    return tuple(int(d) for d in model.generator.outputs[0].shape[1:])
-
-
 def _parse_labels(text, model, num):
     """`--labels` -> `(labels, rows)`: int array `(n,)` or `None`, grid rows."""
+    import numpy as np
+
     if model.num_classes is None:
         if text is not None:
             raise ValueError(
@@ -119,8 +119,53 @@ def _check_positive(name, value):
         raise ValueError(f"`{name}` must be >= 1. Received: {name} {value}")
 
 
+def _save_npy(path, array):
+    import numpy as np
+
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, array)
+    print(path)
+
+
+def _read_inputs(paths, shape):
+    """`--input`: one `.npy` (uint8 or floats in [-1, 1]) or image files, as
+    float32 `(n, H, W, C)` in [-1, 1] matching `shape` = `(H, W, C)`."""
+    import numpy as np
+
+    from keras_gans import utils
+
+    if len(paths) == 1 and paths[0].endswith(".npy"):
+        if not os.path.isfile(paths[0]):
+            raise FileNotFoundError(f"Input file not found: {paths[0]}")
+        images = np.load(paths[0])
+        if images.ndim == 3:  # (n, H, W): one channel
+            images = images[..., None]
+    else:
+        import keras
+
+        arrays = []
+        for path in paths:
+            if not os.path.isfile(path):
+                raise FileNotFoundError(f"Input file not found: {path}")
+            mode = "grayscale" if shape[-1] == 1 else "rgb"
+            image = keras.utils.load_img(path, color_mode=mode)
+            arrays.append(keras.utils.img_to_array(image).astype("uint8"))
+        images = np.stack(arrays)
+    if images.ndim != 4 or tuple(images.shape[1:]) != tuple(shape):
+        raise ValueError(
+            f"`--input` must hold images of shape {tuple(shape)} for this model. "
+            f"Received: images of shape {tuple(images.shape)}"
+        )
+    if images.dtype == np.uint8:
+        return np.asarray(utils.to_unit_range(images))
+    return utils.check_unit_range(images.astype("float32"), "--input")
+
+
 # --------------------------------------------------------------- subcommands
 def cmd_sample(args):
+    from keras_gans import plotting
+
     _check_positive("--num", args.num)
     model = _load_model(args.model)
     labels, rows = _parse_labels(args.labels, model, args.num)
@@ -130,14 +175,37 @@ def cmd_sample(args):
     )  # (n, H, W, C) in [-1, 1]
     print(plotting.save_image_grid(images, args.out, rows=rows))
     if args.npy is not None:
-        path = pathlib.Path(args.npy)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, images)
-        print(path)
+        _save_npy(args.npy, images)
+    return 0
+
+
+def cmd_translate(args):
+    import numpy as np
+
+    from keras_gans import plotting
+
+    model = _load_model(args.model)
+    if not hasattr(model, "translate"):
+        raise ValueError(
+            f"{type(model).__name__} draws from noise; use `{PROG} sample`. "
+            f"Received: {args.model}"
+        )
+    in_shape = (*model.sample_shape[:2], model.input_channels)
+    inputs = _read_inputs(args.input, in_shape)
+    translated = model.translate(inputs)  # (n, H, W, C) in [-1, 1]
+    if in_shape[-1] == translated.shape[-1]:  # input | translated side by side
+        grid = np.concatenate([inputs, translated], axis=2)
+    else:
+        grid = translated
+    print(plotting.save_image_grid(grid, args.out))
+    if args.npy is not None:
+        _save_npy(args.npy, translated)
     return 0
 
 
 def cmd_export(args):
+    from keras_gans import export
+
     model = _load_model(args.model)
     path = export.export_generator(
         model,
@@ -151,14 +219,17 @@ def cmd_export(args):
 
 
 def cmd_evaluate(args):
+    from keras_gans import metrics
+
     _check_positive("--num", args.num)
     model = _load_model(args.model)
-    shape = _image_shape(model)
-    if shape != DIGIT_SHAPE:
+    digit_shape = (*getattr(metrics, "IMAGE_SIZE", (28, 28)), 1)
+    shape = tuple(model.sample_shape)
+    if shape != digit_shape:
         raise ValueError(
             "`evaluate` judges digits with the shipped digit classifier, which "
-            f"needs 28x28x1 images. Received: a model drawing {shape} images "
-            f"({args.model})"
+            f"needs {'x'.join(map(str, digit_shape))} images. Received: a model "
+            f"drawing {shape} images ({args.model})"
         )
     labels = None
     num = args.num
@@ -171,53 +242,51 @@ def cmd_evaluate(args):
     return 0
 
 
-def find_recipe(name):
-    """`recipes/<name>.py` (`name` with or without `.py`), or a ValueError
-    listing the available recipes."""
-    available = available_recipes()
-    stem = None if name is None else name.removesuffix(".py")
-    if stem not in available:  # also rules out paths such as ../x
-        if not available:
-            raise FileNotFoundError(
-                f"No recipes folder at {recipes_dir()}: `{PROG} train` runs the "
-                "recipes of a source checkout."
-            )
-        problem = "Name a recipe." if name is None else f"Unknown recipe {name!r}."
-        raise ValueError(f"{problem} Available recipes: {', '.join(available)}")
-    return recipes_dir() / f"{stem}.py"
+def cmd_presets(args):
+    from keras_gans.models import registry
+
+    for row in registry.list_presets():
+        figures = ", ".join(
+            f"{k} {v:g}" if isinstance(v, (int, float)) else f"{k} -"
+            for k, v in row["figures"].items()
+        )
+        weights = "weights" if row["has_weights"] else "no weights"
+        print(f"{row['name']:<16} {row['class']:<15} {weights:<10} {figures}")
+        print(f"{'':<16} {row['description']}")
+    return 0
 
 
-def run_recipe(path, argv):
-    """Runs the script `path` as `__main__` with `sys.argv[1:] = argv`.
+def cmd_train(args):
+    from keras_gans import runner
+    from keras_gans.models import registry
 
-    Errors inside the recipe keep their traceback; its own `sys.exit` (e.g.
-    argparse rejecting an argument) becomes the returned exit code.
-    """
-    saved_argv = sys.argv
-    sys.argv = [str(path), *argv]
-    try:
-        runpy.run_path(str(path), run_name="__main__")
-    except SystemExit as e:
-        if e.code is None or isinstance(e.code, int):
-            return e.code or 0
-        print(e.code, file=sys.stderr)
-        return 1
-    finally:
-        sys.argv = saved_argv
+    if args.preset is None:
+        raise ValueError(
+            f"Name a preset. Presets: {', '.join(registry.preset_names())}"
+        )
+    name = registry.resolve_name(args.preset)
+    argv = list(args.preset_args) + (["--verbose"] if args.verbose else [])
+    runner.run_preset(name, argv, parser_class=_Parser)
     return 0
 
 
 # -------------------------------------------------------------------- parser
+def _add_model(p, what="a `.keras` file or a preset name"):
+    p.add_argument("model", metavar="MODEL_OR_PRESET", help=what)
+    p.add_argument("--verbose", action="store_true", help="show TensorFlow's logs")
+
+
 def build_parser():
+    """The `keras-gans` argument parser."""
     parser = _Parser(
         prog=PROG,
-        description="Sample, export, evaluate and train keras_gans models.",
+        description="Train, sample, translate, evaluate and export keras_gans models.",
     )
-    parser.add_argument("--version", action="version", version=keras_gans.__version__)
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("sample", help="draw images from a saved model as a PNG grid")
-    p.add_argument("model", help="a `.keras` file saved from a keras_gans model")
+    p = sub.add_parser("sample", help="draw images from a model as a PNG grid")
+    _add_model(p)
     p.add_argument("--num", type=int, default=64, help="number of images (64)")
     p.add_argument("--out", required=True, help="PNG file to write")
     p.add_argument("--seed", type=int, default=None, help="noise seed")
@@ -232,54 +301,87 @@ def build_parser():
     p.add_argument("--no-ema", action="store_true", help="skip the EMA generator")
     p.set_defaults(func=cmd_sample)
 
+    p = sub.add_parser("translate", help="translate images with a Pix2Pix model")
+    _add_model(p)
+    p.add_argument(
+        "--input",
+        nargs="+",
+        required=True,
+        help="an IMAGES.npy (n, H, W[, C]; uint8 or floats in [-1, 1]) or image files",
+    )
+    p.add_argument("--out", required=True, help="PNG grid to write (input | output)")
+    p.add_argument("--npy", default=None, help="also save the translations")
+    p.set_defaults(func=cmd_translate)
+
     p = sub.add_parser("export", help="write the generator as a SavedModel")
-    p.add_argument("model", help="a `.keras` file saved from a keras_gans model")
+    _add_model(p)
     p.add_argument("export_dir", help="base folder; writes EXPORT_DIR/<version>")
     p.add_argument(
         "--version", type=int, default=None, help="default: 1 + the largest existing"
     )
-    p.add_argument("--output", choices=export.OUTPUTS, default="float")
+    p.add_argument("--output", choices=("float", "uint8"), default="float")
     p.add_argument("--no-ema", action="store_true", help="skip the EMA generator")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
-        "evaluate", help="judge generated 28x28x1 digits with the digit classifier"
+        "evaluate", help="judge generated digits with the shipped digit classifier"
     )
-    p.add_argument("model", help="a `.keras` file saved from a keras_gans model")
+    _add_model(p)
     p.add_argument("--num", type=int, default=1000, help="number of images (1000)")
     p.add_argument("--seed", type=int, default=None, help="noise seed")
     p.set_defaults(func=cmd_evaluate)
 
-    recipes = ", ".join(available_recipes()) or "none: not a source checkout"
-    p = sub.add_parser("train", help="run a recipe from recipes/")
-    p.add_argument("recipe", nargs="?", help=f"recipe name ({recipes})")
-    p.add_argument(
-        "recipe_args", nargs=argparse.REMAINDER, help="arguments for the recipe"
+    p = sub.add_parser("presets", help="list the presets and their figures")
+    p.add_argument("--verbose", action="store_true", help="show TensorFlow's logs")
+    p.set_defaults(func=cmd_presets)
+
+    p = sub.add_parser(
+        "train",
+        help="train a preset's recipe (`train PRESET --help` lists its flags)",
+        add_help=False,
     )
-    p.set_defaults(func=None)  # `main` runs the recipe
+    p.add_argument("preset", nargs="?", help="preset name (see `presets`)")
+    p.add_argument("preset_args", nargs=argparse.REMAINDER, help="recipe flags")
+    p.set_defaults(func=cmd_train, verbose=False)
     return parser
+
+
+def _version():
+    import keras_gans
+
+    return keras_gans.__version__
 
 
 def main(argv=None):
     """Runs the command line `argv` (default `sys.argv[1:]`); returns the exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _startup.quiet_tensorflow(argv)
+    verbose = "--verbose" in argv
+    command = "error"
     try:
-        args = parser.parse_args(argv)
-    except UsageError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
-        return 2
+        args = build_parser().parse_args(argv)
+        command = args.command
+        if command == "train":
+            args.verbose = "--verbose" in args.preset_args
+            args.preset_args = [a for a in args.preset_args if a != "--verbose"]
+        return args.func(args)
     except SystemExit as e:  # --help, --version
-        return e.code if isinstance(e.code, int) else 0
-    try:
-        if args.command != "train":
-            return args.func(args)
-        recipe = find_recipe(args.recipe)
-    except (ValueError, FileNotFoundError) as e:
-        message = " ".join(str(e).split())  # one line
-        print(f"{PROG} {args.command}: error: {message}", file=sys.stderr)
+        if isinstance(e.code, int) or e.code is None:
+            return e.code or 0
+        print(f"{PROG}: error: {e.code}", file=sys.stderr)
         return 2
-    # Outside the handler: a failing recipe shows its traceback.
-    return run_recipe(recipe, args.recipe_args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # one line, no traceback (unless --verbose)
+        if verbose:
+            raise
+        message = " ".join(str(e).split()) or type(e).__name__
+        if not isinstance(e, (UsageError, ValueError, FileNotFoundError, OSError)):
+            message = f"{type(e).__name__}: {message}"
+        prefix = PROG if command == "error" else f"{PROG} {command}"
+        print(f"{prefix}: error: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
-"""The train → sample → checkpoint → save → export loop the recipes share.
+"""The train → sample → checkpoint → save → export loop presets, recipes and
+the CLI share.
 
-`fit_and_export(model, dataset, out_dir, epochs)` is what every recipe's
-`main()` calls after building its model and data. It writes, under
-`out_dir`:
+`run_preset(name, argv)` trains a preset (`keras_gans.presets`) from its
+recipe with the shared command line (`preset_parser`): it builds the data
+and the model, then calls `fit_and_export`; `recipes/*.py` and
+`keras-gans train` are thin entry points to it.
+
+`fit_and_export(model, dataset, out_dir, epochs)` writes, under `out_dir`:
 
 - `samples/samples_epoch_NNN.png`: a grid of generated images per epoch,
   always from the same noise (and one row per class for conditional models);
@@ -38,9 +42,11 @@ from keras_gans import distribute
 from keras_gans import export as export_lib
 
 __all__ = [
-    "digits_for_recipe",
     "fit_and_export",
+    "preset_parser",
+    "preset_recipe",
     "recipe_parser",
+    "run_preset",
     "strategy_for_recipe",
 ]
 
@@ -110,12 +116,12 @@ def fit_and_export(
         eval_every: int. With N > 0, a `callbacks.Evaluate` computes sample
             metrics every N epochs into the logs (`val_digit_fd`, ...; in
             `losses.json` too); the last values and `eval_seconds` go into
-            `metrics.json`. For a model that does not draw 28x28x1 digits,
+            `metrics.json`. For a model that does not draw digits shaped like the embedded ones,
             with neither `eval_metrics` nor `eval_real` given, it runs
             `evaluate` instead (its numbers as `val_<key>`). 0: off.
         eval_metrics: metric names (`keras_gans.evaluation.METRICS`) or
             `None`: `digit_fd` plus `label_accuracy` (conditional models) or
-            `class_entropy`, for models drawing 28x28x1 digits.
+            `class_entropy`, for models drawing such digits.
         eval_real: real images for `Evaluate`, or `None`: the embedded
             digits of `evaluation.digit_reference()` (2500 samples, drawn
             with those digits' labels for conditional models).
@@ -127,7 +133,9 @@ def fit_and_export(
         raise ValueError(f"`epochs` must be an int >= 1. Received: epochs={epochs!r}")
     strategy = model.distribute_strategy
     chief = distribute.is_chief(strategy)
-    out = pathlib.Path(out_dir if chief else tempfile.mkdtemp(prefix="keras_gans_worker_"))
+    out = pathlib.Path(
+        out_dir if chief else tempfile.mkdtemp(prefix="keras_gans_worker_")
+    )
     out.mkdir(parents=True, exist_ok=True)
     timer = _Timer()
     if sample_grid is None:
@@ -206,15 +214,18 @@ def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real, evaluate=Non
     conditional = getattr(model, "num_classes", None) is not None
     labels = None
     if eval_real is None:
-        shape = _sample_shape(model)
-        if shape != (28, 28, 1) and eval_metrics is None and evaluate is not None:
+        reference, reference_labels = evaluation.digit_reference()
+        digit_shape = tuple(reference.shape[1:]) + ((1,) * (reference.ndim == 3))
+        shape = tuple(model.sample_shape)
+        if shape != digit_shape and eval_metrics is None and evaluate is not None:
             return [callbacks_lib.Evaluate(every=eval_every, evaluate_fn=evaluate)]
-        if shape != (28, 28, 1):
+        if shape != digit_shape:
             raise ValueError(
-                "`eval_real` is needed for a model that does not draw 28x28x1 "
-                f"digits. Received: eval_real=None for {shape} images"
+                "`eval_real` is needed for a model that does not draw digits "
+                f"like the embedded ones {digit_shape}. Received: eval_real=None "
+                f"for {shape} images"
             )
-        eval_real, reference_labels = evaluation.digit_reference()
+        eval_real = reference
         if conditional:
             labels = reference_labels
     if eval_metrics is None:
@@ -231,50 +242,47 @@ def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real, evaluate=Non
     ]
 
 
-def _sample_shape(model):
-    """`(height, width, channels)` of what the model draws now."""
-    generator = model.generator
-    if getattr(generator, "outputs", None):  # a functional generator
-        return tuple(None if d is None else int(d) for d in generator.outputs[0].shape[1:])
-    # A subclassed generator (ProgressiveGAN: its resolution changes).
-    return tuple(generator.compute_output_shape((None, model.latent_dim))[1:])
-
-
-def recipe_parser(description, defaults):
-    """The command line every digit recipe shares.
+def recipe_parser(description, defaults, parser_class=None):
+    """The command line every recipe and `keras-gans train` share.
 
     Args:
         description: str. The recipe's one-line summary.
         defaults: dict with the recipe's `epochs`, `batch_size`, `seed` and
-            `out`.
+            `out` (and optionally `data_dir_help`).
+        parser_class: an `argparse.ArgumentParser` subclass or `None`.
 
     Returns:
         An `argparse.ArgumentParser` with `--epochs`, `--batch-size`,
-        `--seed`, `--out`, `--tfds` (train on the full TFDS MNIST instead of
-        the embedded digits), `--data-dir` (TFDS data folder),
-        `--steps-per-epoch`, `--strategy` and `--eval-every` (pass it on as
-        `fit_and_export(..., eval_every=args.eval_every)`).
+        `--seed`, `--out`, `--steps-per-epoch`, `--eval-every` (pass it on as
+        `fit_and_export(..., eval_every=args.eval_every)`), `--strategy`,
+        `--tfds` (digits: the full TFDS MNIST instead of the embedded
+        digits), `--data-dir`, `--mixed-precision` and `--verbose`.
     """
     import argparse
 
-    parser = argparse.ArgumentParser(description=description)
+    parser = (parser_class or argparse.ArgumentParser)(description=description)
     parser.add_argument("--epochs", type=int, default=defaults["epochs"])
     parser.add_argument("--batch-size", type=int, default=defaults["batch_size"])
     parser.add_argument("--seed", type=int, default=defaults["seed"])
-    parser.add_argument("--out", default=defaults["out"], help="output folder")
+    parser.add_argument(
+        "--out", default=defaults["out"], help=f"output folder ({defaults['out']})"
+    )
     parser.add_argument(
         "--tfds",
         action="store_true",
         help="train on TFDS 'mnist' (60000 digits) instead of the embedded 5000",
     )
     parser.add_argument(
-        "--data-dir", default=None, help="TFDS data folder (with --tfds)"
+        "--data-dir",
+        default=None,
+        help=defaults.get("data_dir_help", "TFDS data folder (with --tfds)"),
     )
     parser.add_argument(
         "--steps-per-epoch",
         type=int,
         default=None,
-        help="batches per epoch (default: the whole dataset); for quick smoke runs",
+        help="batches per epoch (default: the whole dataset or schedule); for "
+        "quick smoke runs",
     )
     parser.add_argument(
         "--eval-every",
@@ -290,6 +298,17 @@ def recipe_parser(description, defaults):
         help="tf.distribute strategy; --batch-size is the global batch "
         "(multiworker reads the workers from TF_CONFIG)",
     )
+    parser.add_argument(
+        "--mixed-precision",
+        default="off",
+        choices=("off", "bf16", "fp16"),
+        help="compute in bfloat16 or float16, variables in float32 (off)",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show TensorFlow's start-up logs",
+    )
     return parser
 
 
@@ -298,20 +317,142 @@ def strategy_for_recipe(args):
     return distribute.get_strategy(getattr(args, "strategy", "default"))
 
 
-def digits_for_recipe(args, with_labels):
-    """The embedded digits, or TFDS MNIST with `--tfds`, as `args` ask."""
-    from keras_gans import data
+_TYPES = {"int": int, "float": float, "str": str}
 
-    if args.epochs < 1:
-        raise ValueError(f"`--epochs` must be >= 1. Received: {args.epochs}")
-    if args.tfds:
-        return data.from_tfds(
-            "mnist",
-            batch_size=args.batch_size,
-            with_labels=with_labels,
-            seed=args.seed,
-            data_dir=args.data_dir,
-        )
-    return data.digits_dataset(
-        batch_size=args.batch_size, with_labels=with_labels, seed=args.seed
+
+def _get_path(tree, path):
+    for key in path.split("."):
+        tree = tree.get(key) if isinstance(tree, dict) else None
+    return tree
+
+
+def _set_path(tree, path, value):
+    *parents, last = path.split(".")
+    for key in parents:
+        tree = tree.setdefault(key, {})
+    tree[last] = value
+
+
+def _flag_dest(flag):
+    return "preset_" + flag["flag"].lstrip("-").replace("-", "_")
+
+
+def preset_parser(name, parser_class=None):
+    """The command line of preset `name`: `recipe_parser`'s flags with the
+    preset's defaults, plus the extra flags its recipe declares (e.g. cgan's
+    `--architecture`, pggan's `--kimg-per-phase`)."""
+    from keras_gans import presets
+
+    preset = presets.get(name)
+    recipe = preset["recipe"]
+    parser = recipe_parser(
+        f"Train the {preset['name']} preset: {preset['description']}.",
+        recipe,
+        parser_class,
     )
+    for flag in recipe.get("flags", ()):
+        targets = flag["target"]
+        targets = [targets] if isinstance(targets, str) else targets
+        default = flag.get("default", _get_path(recipe, targets[0]))
+        kind = _TYPES[flag["type"]] if "type" in flag else type(default)
+        parser.add_argument(
+            flag["flag"],
+            dest=_flag_dest(flag),
+            type=kind,
+            default=default,
+            choices=flag.get("choices"),
+            help=flag.get("help", f"({default})"),
+        )
+    return parser
+
+
+def _check_args(args):
+    for flag, value, minimum in (
+        ("--epochs", args.epochs, 1),
+        ("--batch-size", args.batch_size, 1),
+        ("--steps-per-epoch", args.steps_per_epoch, 1),
+        ("--eval-every", args.eval_every, 0),
+    ):
+        if value is not None and value < minimum:
+            raise ValueError(f"`{flag}` must be >= {minimum}. Received: {value}")
+    kimg = getattr(args, "preset_kimg_per_phase", None)
+    if kimg is not None and not kimg > 0:
+        raise ValueError(f"`--kimg-per-phase` must be > 0. Received: {kimg}")
+
+
+def preset_recipe(name, args):
+    """The recipe of preset `name` with the command line `args` applied."""
+    from keras_gans import presets
+
+    recipe = presets.get(name)["recipe"]
+    recipe.update(
+        epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, out=args.out
+    )
+    for flag in recipe.get("flags", ()):
+        value = getattr(args, _flag_dest(flag))
+        if value is None:
+            continue
+        targets = flag["target"]
+        for target in [targets] if isinstance(targets, str) else targets:
+            _set_path(recipe, target, value)
+    return recipe
+
+
+def run_preset(name, argv=None, parser_class=None):
+    """Trains preset `name` as its recipe says, with the command line `argv`.
+
+    Builds the data and the model from the preset's recipe (with the flags
+    of `preset_parser(name)` applied), trains it with `fit_and_export`
+    (sample grids, loss curves, backup, `model.keras`, SavedModel), writes
+    the recipe's evaluation into `metrics.json` and prints it as one JSON
+    line.
+
+    Args:
+        name: str. A preset name, or an old recipe name such as `cgan_mnist`.
+        argv: list of str or `None` (`sys.argv[1:]`).
+        parser_class: an `argparse.ArgumentParser` subclass or `None`.
+
+    Returns:
+        dict: the contents of `metrics.json`.
+
+    Raises:
+        ValueError: an unknown preset or a bad argument value.
+    """
+    import sys
+
+    from keras_gans import presets, recipe_evaluation
+
+    preset = presets.get(name)
+    name = preset["name"]
+    args = preset_parser(name, parser_class).parse_args(argv)
+    _check_args(args)
+    recipe = preset_recipe(name, args)
+    keras.utils.set_random_seed(recipe["seed"])
+    dataset, context = presets.build_dataset(
+        recipe, tfds=args.tfds, data_dir=args.data_dir
+    )
+    overrides = {}
+    if presets.MIXED_PRECISION[args.mixed_precision] is not None:
+        overrides["dtype"] = presets.MIXED_PRECISION[args.mixed_precision]
+    with strategy_for_recipe(args).scope():
+        model = presets.build(name, recipe=recipe, **overrides)
+    out = recipe["out"]
+    extra_callbacks, steps_per_epoch = presets.schedule_callbacks(
+        recipe, model, out, args.steps_per_epoch
+    )
+    results = fit_and_export(
+        model,
+        dataset,
+        out,
+        recipe["epochs"],
+        grid_labels=recipe["grid"].get("labels"),
+        batch_size=recipe["batch_size"],
+        evaluate=recipe_evaluation.make_evaluation(recipe["evaluation"], context),
+        callbacks=extra_callbacks,
+        verbose="auto" if sys.stdout.isatty() else 2,
+        steps_per_epoch=steps_per_epoch,
+        sample_grid=presets.sample_grid(recipe, context, out),
+        eval_every=args.eval_every,
+    )
+    print(json.dumps(results))
+    return results

@@ -2,7 +2,6 @@
 
 import json
 import os
-import sys
 
 import keras
 import matplotlib.image
@@ -12,7 +11,8 @@ import tensorflow as tf
 
 import keras_gans
 from keras_gans import cli, metrics, plotting
-from keras_gans.models import DCGAN, ConditionalGAN
+from keras_gans.models import DCGAN, ConditionalGAN, Pix2Pix
+from keras_gans.presets import list_presets as presets_list
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -217,33 +217,104 @@ def test_argument_errors_are_one_line(tmp_path, capsys):
     _one_line_error(capsys)
 
 
+# --- presets -----------------------------------------------------------------
+
+
+def test_presets_lists_names_descriptions_and_figures(capsys):
+    assert cli.main(["presets"]) == 0
+    out = capsys.readouterr().out
+    for name in ("gan_digits", "dcgan_digits", "cgan_digits", "pggan_digits"):
+        assert name in out
+    assert "pix2pix_digits" in out and "label_accuracy" in out
+
+
+@pytest.mark.skipif(
+    not any(p["name"] == "cgan_digits" and p["has_weights"] for p in presets_list()),
+    reason="cgan_digits weights not built",
+)
+def test_sample_a_preset_draws_its_labels(tmp_path, capsys):
+    npy = tmp_path / "s.npy"
+    argv = ["sample", "cgan_digits", "--num", "20", "--seed", "0"]
+    assert cli.main(argv + ["--out", str(tmp_path / "g.png"), "--npy", str(npy)]) == 0
+    images = np.load(npy)
+    assert images.shape == (20, 28, 28, 1)
+    labels = np.repeat(np.arange(10), 2)
+    assert metrics.label_accuracy(images, labels) >= 0.9
+
+
+def test_unknown_preset_or_file_is_one_line(tmp_path, capsys):
+    assert cli.main(["sample", "nope_digits", "--out", str(tmp_path / "g.png")]) == 2
+    _one_line_error(capsys, "nope_digits", "cgan_digits")
+    assert cli.main(["export", "pix2pix_facades", str(tmp_path / "e")]) == 2
+    _one_line_error(capsys, "without trained weights")
+
+
+# --- translate -----------------------------------------------------------------
+
+
+def test_translate_npy_and_image_files(tmp_path, capsys):
+    from PIL import Image
+
+    model = Pix2Pix(
+        image_size=32,
+        input_channels=1,
+        output_channels=1,
+        generator_filters=2,
+        discriminator_filters=2,
+        n_layers=1,
+    )
+    model.compile()
+    path = str(tmp_path / "p2p.keras")
+    model.save(path)
+    inputs = np.random.default_rng(0).integers(0, 256, (3, 32, 32), dtype=np.uint8)
+    np.save(tmp_path / "in.npy", inputs)
+    out, npy = tmp_path / "t.png", tmp_path / "t.npy"
+    argv = ["translate", path, "--input", str(tmp_path / "in.npy")]
+    assert cli.main(argv + ["--out", str(out), "--npy", str(npy)]) == 0
+    expected = keras.saving.load_model(path).translate(inputs[..., None] / 127.5 - 1)
+    np.testing.assert_allclose(np.load(npy), expected, atol=1e-5)
+    assert out.is_file()
+    files = []
+    for i in range(2):
+        files.append(str(tmp_path / f"{i}.png"))
+        Image.fromarray(inputs[i]).save(files[-1])
+    assert cli.main(["translate", path, "--input", *files, "--out", str(out)]) == 0
+    capsys.readouterr()
+    bad = ["translate", path, "--input", str(tmp_path / "0.png"), "--out", str(out)]
+    Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "0.png")
+    assert cli.main(bad) == 2
+    _one_line_error(capsys, "(32, 32, 1)")
+
+
 # --- train -------------------------------------------------------------------
 
 
-def test_train_unknown_recipe_lists_available(capsys):
+def test_train_unknown_preset_lists_presets(capsys):
     assert cli.main(["train", "nope_mnist", "--epochs", "1"]) == 2
-    err = _one_line_error(capsys, "nope_mnist", "Available recipes")
-    for name in cli.available_recipes():
-        assert name in err
-    assert {"gan_mnist", "dcgan_mnist", "cgan_mnist"} <= set(cli.available_recipes())
-    assert cli.main(["train", "../keras_gans/cli"]) == 2  # no paths out of recipes/
-    _one_line_error(capsys, "Available recipes")
+    err = _one_line_error(capsys, "nope_mnist", "Known presets")
+    for row in presets_list():
+        assert row["name"] in err
+    assert cli.main(["train", "../keras_gans/cli"]) == 2
+    _one_line_error(capsys, "Known presets")
     assert cli.main(["train"]) == 2
-    _one_line_error(capsys, "Name a recipe", "dcgan_mnist")
+    _one_line_error(capsys, "Name a preset", "dcgan_digits")
 
 
-def test_train_runs_recipe_as_main_with_its_args(tmp_path, monkeypatch, capsys):
-    # A stand-in recipe (real recipes train for minutes).
-    (tmp_path / "echo_args.py").write_text(
-        "import sys\n"
-        "if __name__ == '__main__':\n"
-        "    print(' '.join(sys.argv[1:]))\n"
-        "    sys.exit(3 if '--fail' in sys.argv else None)\n"
+def test_train_flag_errors_are_one_line(capsys):
+    assert cli.main(["train", "cgan_mnist", "--architecture", "nope"]) == 2
+    _one_line_error(capsys, "--architecture")
+    assert cli.main(["train", "cgan_digits", "--epochs", "0"]) == 2
+    _one_line_error(capsys, "--epochs")
+
+
+def test_train_runs_the_preset_with_its_flags(tmp_path, monkeypatch, capsys):
+    from keras_gans import runner
+
+    calls = []
+    monkeypatch.setattr(
+        runner,
+        "run_preset",
+        lambda name, argv, parser_class: calls.append((name, argv)),
     )
-    monkeypatch.setattr(cli, "recipes_dir", lambda: tmp_path)
-    argv = ["train", "echo_args", "--epochs", "1", "--out", "runs/x"]
-    saved_argv = list(sys.argv)
-    assert cli.main(argv) == 0
-    assert capsys.readouterr().out.strip() == "--epochs 1 --out runs/x"
-    assert sys.argv == saved_argv
-    assert cli.main(["train", "echo_args.py", "--fail"]) == 3
+    assert cli.main(["train", "cgan_mnist", "--epochs", "1", "--out", "runs/x"]) == 0
+    assert calls == [("cgan_digits", ["--epochs", "1", "--out", "runs/x"])]

@@ -34,6 +34,27 @@ def test_recipe_smoke_run_writes_its_outputs(name, tmp_path):
         assert 0.0 <= results["label_accuracy"] <= 1.0
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gan_mnist",
+        "dcgan_mnist",
+        "cgan_mnist",
+        "pggan_digits",
+        "pggan_celeba",
+        "pix2pix_digits",
+        "pix2pix_facades",
+    ],
+)
+def test_recipes_are_thin_entry_points_of_presets(name):
+    from keras_gans import presets
+
+    text = (RECIPES / f"{name}.py").read_text()
+    (preset,) = [p for p in presets.names() if f'run_preset("{p}", argv)' in text]
+    assert presets.get(name.replace("_mnist", "_digits"))["name"] == preset
+    assert len(text.split('"""', 2)[2].splitlines()) < 25  # code after the docstring
+
+
 def test_recipe_rejects_bad_epochs(tmp_path):
     with pytest.raises(ValueError, match="--epochs"):
         _load("dcgan_mnist").main(["--epochs", "0", "--out", str(tmp_path)])

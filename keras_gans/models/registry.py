@@ -1,0 +1,172 @@
+"""The preset registry: every family's `PRESETS`, their files and figures.
+
+A preset is a name for a trained model of the zoo: its class, a one-line
+description, the `.keras` file shipped in `keras_gans/assets/presets/` (or
+`None` for a configuration without weights), the quality figures the shipped
+weights reached (`assets/presets/figures.json`, written by
+`tools/build_presets.py`) and the recipe that trains it
+(`keras_gans.runner.run_preset`). Everything is read from the installed
+package: nothing is downloaded.
+
+Example:
+
+>>> from keras_gans.models import registry
+>>> "cgan_digits" in [p["name"] for p in registry.list_presets()]
+True
+>>> registry.get_preset("cgan_mnist")["class"]  # an old recipe name
+'ConditionalGAN'
+"""
+
+import copy
+import importlib
+import importlib.resources
+import json
+import pathlib
+
+import keras
+
+__all__ = [
+    "PRESET_MODULES",
+    "get_preset",
+    "list_presets",
+    "load_preset",
+    "preset_names",
+    "preset_path",
+    "resolve_name",
+]
+
+# The modules defining `PRESETS`, one per model family.
+PRESET_MODULES = (
+    "keras_gans.models.gan_presets",
+    "keras_gans.models.dcgan_presets",
+    "keras_gans.models.cgan_presets",
+    "keras_gans.models.pggan_presets",
+    "keras_gans.models.pix2pix_presets",
+)
+
+
+def _assets():
+    return importlib.resources.files("keras_gans").joinpath("assets", "presets")
+
+
+def _all_presets():
+    presets = {}
+    for module_name in PRESET_MODULES:
+        presets.update(importlib.import_module(module_name).PRESETS)
+    return presets
+
+
+def _figures():
+    """`figures.json` beside the shipped weights: name -> figures (or `{}`)."""
+    path = _assets().joinpath("figures.json")
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text())
+
+
+def preset_names():
+    """The preset names, sorted."""
+    return sorted(_all_presets())
+
+
+def resolve_name(name):
+    """The preset `name` denotes (a preset name or an alias such as
+    `cgan_mnist`), or a ValueError listing the known presets."""
+    presets = _all_presets()
+    if isinstance(name, str) and name in presets:
+        return name
+    for preset_name, preset in presets.items():
+        if name in preset.get("aliases", ()):
+            return preset_name
+    raise ValueError(
+        f"Unknown preset {name!r}. Known presets: {', '.join(sorted(presets))}"
+    )
+
+
+def get_preset(name):
+    """A deep copy of the preset entry `name` (or alias), its figures filled in.
+
+    Raises:
+        ValueError: `name` is no preset; the message lists the known ones.
+    """
+    name = resolve_name(name)
+    preset = copy.deepcopy(_all_presets()[name])
+    preset["name"] = name
+    preset["figures"] = {**preset.get("figures", {}), **_figures().get(name, {})}
+    return preset
+
+
+def preset_path(name):
+    """`pathlib.Path` of the weights file of preset `name` inside the package.
+
+    Raises:
+        ValueError: `name` is no preset.
+        FileNotFoundError: the preset ships no weights (a configuration only,
+            or weights not built yet: see `tools/build_presets.py`).
+    """
+    preset = get_preset(name)
+    if preset["file"] is None:
+        raise FileNotFoundError(
+            f"Preset {preset['name']!r} is a configuration without trained "
+            "weights; train it with `keras-gans train "
+            f"{preset['name']}`."
+        )
+    path = pathlib.Path(str(_assets().joinpath(preset["file"])))
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"Preset {preset['name']!r}: its weights file {path} is not in "
+            "this installation (build it with tools/build_presets.py)."
+        )
+    return path
+
+
+def _has_weights(preset):
+    return preset["file"] is not None and _assets().joinpath(preset["file"]).is_file()
+
+
+def list_presets():
+    """One dict per preset, sorted by name: `name`, `class`, `description`,
+    `figures` (quality figures of the shipped weights) and `has_weights`."""
+    rows = []
+    for name in preset_names():
+        preset = get_preset(name)
+        rows.append(
+            {
+                "name": name,
+                "class": preset["class"],
+                "description": preset["description"],
+                "figures": preset["figures"],
+                "has_weights": _has_weights(preset),
+            }
+        )
+    return rows
+
+
+def load_preset(name, expected_class=None):
+    """The trained model of preset `name`, ready to sample and to train further.
+
+    Args:
+        name: str. A preset name (see `list_presets()`) or alias.
+        expected_class: a model class or `None`. With a class, the preset
+            must hold an instance of it (`ConditionalGAN.from_preset`).
+
+    Returns:
+        The model, loaded with `keras.saving.load_model(path, safe_mode=True)`.
+
+    Raises:
+        ValueError: unknown preset, or not an `expected_class`.
+        FileNotFoundError: the preset ships no weights.
+    """
+    preset = get_preset(name)
+    if expected_class is not None and preset["class"] != expected_class.__name__:
+        raise ValueError(
+            f"Preset {preset['name']!r} holds a {preset['class']}, not a "
+            f"{expected_class.__name__}. Received: name={name!r}"
+        )
+    model = keras.saving.load_model(preset_path(name), safe_mode=True)
+    if expected_class is not None and not isinstance(model, expected_class):
+        raise ValueError(
+            f"Preset {preset['name']!r} loaded a {type(model).__name__}, not a "
+            f"{expected_class.__name__}."
+        )
+    return model

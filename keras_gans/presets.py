@@ -1,0 +1,299 @@
+"""Presets: trained models of the zoo by name, and the recipes that train them.
+
+A preset names a model class, a one-line description, trained weights shipped
+inside the package (no network) with the quality figures they reached, and
+the recipe of the run that trained them: model and compile arguments,
+data, epochs, batch size, seed, sample grid and evaluation. The recipes are
+data (`keras_gans/models/*_presets.py`); `keras_gans.runner.run_preset`
+applies them, and `keras-gans train PRESET` runs one from a shell.
+
+- `list_presets()`: name, class, description, figures and whether weights
+  ship, for every preset;
+- `load(name)`: the trained model, ready to sample and to train further;
+- `build(name, **overrides)`: a fresh, untrained model built and compiled as
+  the preset's recipe does (`overrides` replace constructor arguments).
+
+Example:
+
+>>> model = keras_gans.presets.build("dcgan_digits", generator_filters=4,
+...                                  discriminator_filters=4, latent_dim=8)
+>>> model.sample_shape
+(28, 28, 1)
+"""
+
+import copy
+import os
+
+import keras
+import tensorflow as tf
+
+from keras_gans import callbacks as callbacks_lib
+from keras_gans import data, pairs, recipe_evaluation
+from keras_gans.models import registry
+
+__all__ = [
+    "MIXED_PRECISION",
+    "build",
+    "build_dataset",
+    "get",
+    "list_presets",
+    "load",
+    "make_optimizer",
+    "names",
+    "sample_grid",
+    "schedule_callbacks",
+]
+
+# `--mixed-precision` -> the `dtype` policy given to the model.
+MIXED_PRECISION = {"off": None, "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
+
+
+def list_presets():
+    """One dict per preset: `name`, `class`, `description`, `figures` (the
+    quality figures of the shipped weights) and `has_weights`."""
+    return registry.list_presets()
+
+
+def names():
+    """The preset names, sorted."""
+    return registry.preset_names()
+
+
+def get(name):
+    """The preset entry `name` (or an old recipe name such as `cgan_mnist`):
+    a dict with `name`, `class`, `description`, `file`, `figures`, `recipe`.
+
+    Raises:
+        ValueError: no such preset; the message lists the known ones.
+    """
+    return registry.get_preset(name)
+
+
+def load(name):
+    """The trained model of preset `name`, loaded with `safe_mode=True`.
+
+    Raises:
+        ValueError: no such preset.
+        FileNotFoundError: the preset ships no weights.
+    """
+    return registry.load_preset(name)
+
+
+def make_optimizer(spec):
+    """A Keras optimizer from its data form, e.g.
+    `{"class": "Adam", "learning_rate": 4e-4, "beta_1": 0.5}`."""
+    spec = dict(spec)
+    return getattr(keras.optimizers, spec.pop("class"))(**spec)
+
+
+def _model_class(class_name):
+    import keras_gans.models
+
+    return getattr(keras_gans.models, class_name)
+
+
+def build(name, recipe=None, **overrides):
+    """A new model of preset `name`, compiled as its recipe does, untrained.
+
+    Args:
+        name: str. A preset name or alias.
+        recipe: dict or `None`. A recipe replacing the preset's own (as
+            `runner.run_preset` makes it from the command line).
+        **overrides: constructor arguments replacing the recipe's (e.g.
+            `dtype="mixed_bfloat16"`, `seed=1`).
+
+    Returns:
+        The compiled model. Build it inside a `strategy.scope()` to train it
+        under a `tf.distribute` strategy.
+    """
+    preset = get(name)
+    recipe = preset["recipe"] if recipe is None else recipe
+    kwargs = {**copy.deepcopy(recipe["model"]), "seed": recipe["seed"], **overrides}
+    model = _model_class(preset["class"])(**kwargs)
+    compile_kwargs = {
+        key: make_optimizer(value) if key.endswith("_optimizer") else value
+        for key, value in recipe.get("compile", {}).items()
+    }
+    model.compile(**compile_kwargs)
+    return model
+
+
+def _image_size(recipe):
+    model = recipe["model"]
+    return model.get("image_size", model.get("max_resolution"))
+
+
+def _split_dir(root, names):
+    for name in names:
+        path = os.path.join(root, name)
+        if os.path.isdir(path):
+            return path
+    raise ValueError(
+        f"`--data-dir` must hold a {' or '.join(names)} folder of A|B images. "
+        f"Received: {root!r}"
+    )
+
+
+def _pad(images, size):
+    pad = (size - images.shape[1]) // 2
+    return tf.pad(
+        images, [[0, 0], [pad, pad], [pad, pad], [0, 0]], constant_values=-1.0
+    )
+
+
+def build_dataset(recipe, tfds=False, data_dir=None):
+    """The training data a recipe names, and what its evaluation needs.
+
+    Args:
+        recipe: dict. A preset's recipe (its `data`, `batch_size`, `seed`).
+        tfds: bool. Digits: train on TFDS MNIST instead of the embedded 5000.
+        data_dir: str or `None`. TFDS folder (digits), folder of images
+            (faces; default TFDS) or of A|B pairs (default: downloaded).
+
+    Returns:
+        `(dataset, context)`: a `tf.data.Dataset` as `model.fit` takes it,
+        and a dict for the evaluation and sample grid.
+    """
+    spec, batch_size, seed = recipe["data"], recipe["batch_size"], recipe["seed"]
+    kind = spec["kind"]
+    context = {}
+    if kind in ("digit_pairs", "pix2pix_folder") and tfds:
+        raise ValueError(
+            "`--tfds` is not used by this preset; its data are "
+            + (
+                "the embedded digit pairs."
+                if kind == "digit_pairs"
+                else "`--data-dir`."
+            )
+        )
+    if kind == "digits":
+        pad_to = spec.get("pad_to")
+        if tfds:
+            ds = data.from_tfds(
+                spec["tfds"],
+                batch_size=batch_size,
+                with_labels=spec["with_labels"],
+                seed=seed,
+                data_dir=data_dir,
+            )
+            if pad_to:
+                ds = ds.map(lambda x, *y: (_pad(x, pad_to), *y))
+        else:
+            ds = data.digits_dataset(
+                batch_size=batch_size,
+                with_labels=spec["with_labels"],
+                seed=seed,
+                **({"pad_to": pad_to} if pad_to else {}),
+            )
+        context["pad_to"] = pad_to or 28
+    elif kind == "faces":
+        common = dict(
+            batch_size=batch_size,
+            center_crop=spec.get("center_crop", False),
+            random_flip=spec.get("random_flip", False),
+            seed=seed,
+        )
+        size = _image_size(recipe)
+        if data_dir is not None:
+            ds = data.from_image_folder(data_dir, image_size=size, **common)
+        else:
+            ds = data.from_tfds(
+                spec["tfds"],
+                image_size=size,
+                data_dir=spec.get("tfds_data_dir"),
+                **common,
+            )
+    elif kind == "digit_pairs":
+        ds = pairs.digit_pairs_dataset(batch_size=batch_size, subset="train", seed=seed)
+        context["heldout"] = lambda: recipe_evaluation.digit_pairs_heldout(
+            _image_size(recipe)
+        )[:2]
+    elif kind == "pix2pix_folder":
+        root = data_dir or pairs.download_pix2pix_dataset(spec["dataset"])
+        train_dir = _split_dir(root, spec["train"])
+        context["validation_dir"] = _split_dir(root, spec["validation"])
+        context["direction"] = spec["direction"]
+        ds = pairs.pix2pix_folder_dataset(
+            train_dir,
+            spec["direction"],
+            image_size=_image_size(recipe),
+            load_size=spec["load_size"],
+            batch_size=batch_size,
+            seed=seed,
+        )
+
+        def heldout(num):
+            val = pairs.pix2pix_folder_dataset(
+                context["validation_dir"],
+                spec["direction"],
+                image_size=_image_size(recipe),
+                jitter=False,
+                batch_size=num,
+                shuffle=False,
+                drop_remainder=False,
+            )
+            return next(iter(val))
+
+        context["heldout"] = heldout
+    else:
+        raise ValueError(f"Unknown data kind {kind!r} in the recipe.")
+    if spec.get("repeat"):
+        ds = ds.repeat()
+    return ds, context
+
+
+def sample_grid(recipe, context, out_dir):
+    """The callback writing the recipe's sample grid under `out_dir/samples`.
+
+    Returns `None` for the default `callbacks.SampleGrid` of
+    `runner.fit_and_export` (whose `grid_labels` is the grid's `labels`).
+    """
+    grid = recipe["grid"]
+    if grid["kind"] != "translations":
+        return None
+    heldout = context["heldout"]
+    num = grid["num"]
+    inputs, targets = (
+        heldout() if recipe["data"]["kind"] == "digit_pairs" else heldout(num)
+    )
+    return callbacks_lib.TranslationGrid(
+        os.path.join(out_dir, "samples"),
+        inputs[:num],
+        targets[:num],
+        groups=grid.get("groups", 1),
+    )
+
+
+def _progressive_schedule_class():
+    try:  # the family folder's own callback
+        from keras_gans.models.pggan import ProgressiveSchedule
+    except ImportError:
+        ProgressiveSchedule = callbacks_lib.ProgressiveSchedule
+    return ProgressiveSchedule
+
+
+def schedule_callbacks(recipe, model, out_dir, steps_per_epoch=None):
+    """`(callbacks, steps_per_epoch)` for the recipe's training schedule.
+
+    Without a `schedule`: `([], steps_per_epoch)`. With one (ProgressiveGAN),
+    a `ProgressiveSchedule` with minibatches capped at the recipe's batch
+    size, and `steps_per_epoch` (if `None`) splitting the whole schedule
+    into the recipe's epochs.
+    """
+    spec = recipe.get("schedule")
+    if spec is None:
+        return [], steps_per_epoch
+    spec = dict(spec)
+    batch_size, size = recipe["batch_size"], _image_size(recipe)
+    batch_sizes = {
+        r: min(b, batch_size)
+        for r, b in spec.pop("batch_sizes", {}).items()
+        if r <= size
+    }
+    if "sample_dir" in spec:
+        spec["sample_dir"] = os.path.join(out_dir, spec["sample_dir"])
+    schedule = _progressive_schedule_class()(batch_sizes=batch_sizes or None, **spec)
+    if steps_per_epoch is None:
+        steps = schedule.total_steps(model.num_phases, batch_size)
+        steps_per_epoch = -(-steps // recipe["epochs"])  # ceil
+    return [schedule], steps_per_epoch

@@ -1,0 +1,157 @@
+"""The evaluations presets name in their recipe: `model -> dict` of numbers.
+
+`make_evaluation(name, context)` returns the function `runner.run_preset`
+hands to `runner.fit_and_export(..., evaluate=...)`; its numbers go into
+`metrics.json`. The digit evaluations judge samples with the shipped digit
+classifier (`keras_gans.metrics`); `context` carries what an evaluation needs
+from the run (the validation folder of an image-to-image dataset, ...).
+
+Example:
+
+>>> x = np.zeros((2, 32, 32, 1), "float32")
+>>> to_classifier_size(x).shape
+(2, 28, 28, 1)
+"""
+
+import numpy as np
+
+from keras_gans import evaluation, metrics, pairs, utils
+
+__all__ = [
+    "EVALUATIONS",
+    "digit_pairs_heldout",
+    "make_evaluation",
+    "to_classifier_size",
+]
+
+_PAD = 2  # 28x28 digits padded to 32x32
+
+
+def to_classifier_size(images, size=32):
+    """Generated `(n, r, r, 1)` digits padded to `size` -> `(n, 28, 28, 1)`.
+
+    Nearest-upsamples to `size` when `r < size` (a progressive run stopped
+    early), then crops the padding back off.
+    """
+    images = np.asarray(images)
+    factor = size // images.shape[1]
+    images = np.repeat(np.repeat(images, factor, axis=1), factor, axis=2)
+    pad = (size - 28) // 2
+    return images[:, pad : size - pad, pad : size - pad, :]
+
+
+def digit_pairs_heldout(image_size=32):
+    """The 1000 held-out `(edges, digits, labels)` pairs, images in [-1, 1]."""
+    edges, digits, labels = pairs.digit_pairs("test", pad_to=image_size)
+
+    def to_float(x):
+        return np.asarray(utils.to_unit_range(x))
+
+    return to_float(edges), to_float(digits), labels
+
+
+def _l1(translated, targets):
+    """`(sum of |translated - targets| in [0, 1] pixel units, pixel count)`."""
+    diff = np.abs(np.asarray(translated) - np.asarray(targets))
+    return float(np.sum(diff)) / 2, int(diff.size)
+
+
+def _digit_report(model, context):
+    """Class coverage of 1000 samples by the shipped digit classifier."""
+    return metrics.digit_report(model.generate(1000, seed=1))
+
+
+def _cgan_digits(model, context):
+    """Label accuracy of 100 generated digits per class, and the digit FD of
+    2500 generated digits against the first 2500 embedded digits (drawn with
+    their labels)."""
+    labels = [c for c in range(model.num_classes) for _ in range(100)]
+    images = model.generate(len(labels), labels=labels, seed=1)
+    report = metrics.digit_report(images, labels)
+    real, real_labels = evaluation.digit_reference()
+    report.update(
+        evaluation.evaluate(
+            model, real, ["digit_fd"], len(real), labels=real_labels, seed=1
+        )
+    )
+    return report
+
+
+def _pggan_progress(model, context):
+    """Where a progressive run ended: resolution and images seen."""
+    return {"resolution": model.resolution, "images_seen": model.images_seen}
+
+
+def _pggan_digits(model, context):
+    """Classifier report of 1000 EMA samples cropped back to 28x28, plus where
+    training ended."""
+    size = context.get("pad_to", 32)
+    images = to_classifier_size(model.generate(1000, seed=1), size)
+    report = metrics.digit_report(images)
+    report.update(
+        resolution=model.resolution, alpha=model.alpha, images_seen=model.images_seen
+    )
+    return report
+
+
+def _pix2pix_digits(model, context):
+    """Held-out mean L1 in [0, 1] pixel units and digit-classifier accuracy."""
+    size = model.sample_shape[0]
+    edges, digits, labels = digit_pairs_heldout(size)
+    translated = model.translate(edges)
+    crop = (size - 28) // 2
+    centre = translated[:, crop : crop + 28, crop : crop + 28]
+    total, count = _l1(translated, digits)
+    return {
+        "heldout_l1": round(total / count, 5),
+        "heldout_accuracy": round(float(metrics.label_accuracy(centre, labels)), 4),
+        "num_heldout": int(len(labels)),
+    }
+
+
+def _pix2pix_folder(model, context):
+    """Mean L1 (pixels in [0, 1]) of the translated validation pairs."""
+    ds = pairs.pix2pix_folder_dataset(
+        context["validation_dir"],
+        context["direction"],
+        image_size=model.sample_shape[0],
+        jitter=False,
+        batch_size=8,
+        shuffle=False,
+        drop_remainder=False,
+    )
+    total, count, images = 0.0, 0, 0
+    for inputs, targets in ds:
+        part, n = _l1(model.translate(inputs), targets)
+        total, count, images = total + part, count + n, images + len(targets)
+    return {"val_l1": round(total / count, 5), "num_val": images}
+
+
+EVALUATIONS = {
+    "digit_report": _digit_report,
+    "cgan_digits": _cgan_digits,
+    "pggan_digits": _pggan_digits,
+    "pggan_progress": _pggan_progress,
+    "pix2pix_digits": _pix2pix_digits,
+    "pix2pix_folder": _pix2pix_folder,
+}
+
+
+def make_evaluation(name, context=None):
+    """The evaluation `name` (a key of `EVALUATIONS`) as `model -> dict`.
+
+    Raises:
+        ValueError: `name` is not a key of `EVALUATIONS`.
+    """
+    if name not in EVALUATIONS:
+        raise ValueError(
+            f"`evaluation` must be one of {sorted(EVALUATIONS)}. Received: "
+            f"evaluation={name!r}"
+        )
+    function, context = EVALUATIONS[name], dict(context or {})
+
+    def evaluate(model):
+        return function(model, context)
+
+    evaluate.__doc__ = function.__doc__
+    return evaluate
