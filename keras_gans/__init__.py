@@ -6,7 +6,11 @@ with `model.save("x.keras")`, load a trained one with
 with `keras_gans.export.export_generator(model, dir)`.
 """
 
-from keras_gans import (
+from keras_gans import _startup  # noqa: I001  (before TensorFlow loads)
+
+_startup.on_package_import()
+
+from keras_gans import (  # noqa: E402
     callbacks,
     data,
     distribute,
@@ -20,8 +24,8 @@ from keras_gans import (
     plotting,
     utils,
 )
-from keras_gans.evaluation import evaluate
-from keras_gans.models import (
+from keras_gans.evaluation import evaluate  # noqa: E402
+from keras_gans.models import (  # noqa: E402
     DCGAN,
     GAN,
     AdversarialModel,
@@ -31,10 +35,10 @@ from keras_gans.models import (
     Pix2Pix,
     ProgressiveGAN,
 )
-from keras_gans.models.pggan import ProgressiveSchedule
+from keras_gans.models.pggan import ProgressiveSchedule  # noqa: E402
 
 # The upper floor comes last: it builds on the models.
-from keras_gans import runner  # noqa: E402  isort: skip
+from keras_gans import presets, runner  # noqa: E402  isort: skip
 
 # Old paths of names that moved to a model family (one release).
 callbacks._MOVED["ProgressiveSchedule"] = (
@@ -66,6 +70,7 @@ __all__ = [
     "metrics",
     "pairs",
     "plotting",
+    "presets",
     "runner",
     "utils",
 ]

@@ -120,7 +120,7 @@ def build(name, recipe=None, **overrides):
 
 def _image_size(recipe):
     model = recipe["model"]
-    return model.get("image_size", model.get("max_resolution"))
+    return model["image_size"]
 
 
 def _split_dir(root, names):

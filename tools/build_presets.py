@@ -1,11 +1,12 @@
 """Rebuilds the preset weights shipped in `keras_gans/assets/presets/`.
 
 Runs each digits preset's recipe (`keras_gans.runner.run_preset`) into a
-work folder, copies its `model.keras` to `keras_gans/assets/presets/` and
-records the figures it reached in `keras_gans/assets/presets/figures.json`
-(which `keras_gans.presets.list_presets()` reports). Rerunnable: a preset
-whose run finished already (its `metrics.json` exists in the work folder)
-is not trained again unless `--retrain`.
+work folder, packages its `model.keras` into `keras_gans/assets/presets/`
+(`keras_gans.models.registry.save_preset`) and records the figures the
+packaged model reaches in `keras_gans/assets/presets/figures.json` (which
+`keras_gans.presets.list_presets()` reports). Rerunnable: a preset whose run
+finished already (its `model.keras` exists in the work folder) is not
+trained again unless `--retrain`.
 
     python tools/build_presets.py                      # every digits preset
     python tools/build_presets.py --only cgan_digits
@@ -16,7 +17,6 @@ import argparse
 import json
 import os
 import pathlib
-import shutil
 import sys
 
 if "--verbose" not in sys.argv:  # before TensorFlow loads: no C++ start-up logs
@@ -24,7 +24,10 @@ if "--verbose" not in sys.argv:  # before TensorFlow loads: no C++ start-up logs
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # checkout
 
-from keras_gans import presets, runner  # noqa: E402
+from keras_gans import presets, recipe_evaluation, runner  # noqa: E402, I001
+from keras_gans.models import registry  # noqa: E402
+
+import keras  # noqa: E402  (after keras_gans, which loads TensorFlow quietly)
 
 ASSETS = ROOT / "keras_gans" / "assets" / "presets"
 # The figures kept per preset (those of its evaluation that its runs report).
@@ -44,25 +47,36 @@ def shipped_presets():
 
 
 def build(name, work, assets, smoke=False, retrain=False):
-    """Trains preset `name` into `work/name` (unless done) and ships its model."""
+    """Trains preset `name` into `work/name` (unless done), packages its
+    model as a preset file (`registry.save_preset`: fresh optimizer state,
+    float16-rounded weights, compressed) and records the figures measured on
+    that packaged file, i.e. on exactly what `from_preset` returns."""
     out = pathlib.Path(work) / name
-    if retrain or not (out / "metrics.json").is_file():
+    if retrain or not (out / "model.keras").is_file():
         argv = ["--out", str(out)]
         if smoke:
             argv += ["--epochs", "1", "--steps-per-epoch", "2"]
         runner.run_preset(name, argv)
-    results = json.loads((out / "metrics.json").read_text())
     assets = pathlib.Path(assets)
     assets.mkdir(parents=True, exist_ok=True)
     target = assets / presets.get(name)["file"]
-    shutil.copyfile(out / "model.keras", f"{target}.tmp")
-    os.replace(f"{target}.tmp", target)  # whole or not at all
+    trained = keras.saving.load_model(out / "model.keras", safe_mode=True)
+    registry.save_preset(trained, target)
+    shipped = keras.saving.load_model(target, safe_mode=True)
+    recipe = presets.get(name)["recipe"]
+    keras.utils.set_random_seed(recipe["seed"])
+    _, context = presets.build_dataset(recipe)
+    results = recipe_evaluation.make_evaluation(recipe["evaluation"], context)(shipped)
     figures_path = assets / "figures.json"
     figures = json.loads(figures_path.read_text()) if figures_path.is_file() else {}
     figures[name] = {
-        k: round(results[k], 4) for k in FIGURES if isinstance(results.get(k), float)
+        k: round(float(results[k]), 4)
+        for k in FIGURES
+        if isinstance(results.get(k), (int, float))
     }
-    figures_path.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    temporary = figures_path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    os.replace(temporary, figures_path)  # whole or not at all
     return target, figures[name]
 
 

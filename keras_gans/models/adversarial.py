@@ -6,6 +6,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses as losses_lib
+from keras_gans.models.registry import PresetMixin
 from keras_gans.utils import check_choice, check_float, check_int
 
 __all__ = ["AdversarialModel", "LATENT_DISTRIBUTIONS", "default_adam"]
@@ -23,7 +24,7 @@ def _num_replicas():
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class AdversarialModel(keras.Model):
+class AdversarialModel(PresetMixin, keras.Model):
     """A generator and a discriminator trained against each other.
 
     `train_step` runs `d_steps` discriminator updates, then one generator

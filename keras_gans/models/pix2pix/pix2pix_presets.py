@@ -32,7 +32,7 @@ PRESETS = {
             "model": {
                 "image_size": 32,
                 "input_channels": 1,
-                "output_channels": 1,
+                "channels": 1,
                 "generator_filters": 32,
                 "discriminator_filters": 32,
                 "n_layers": 1,  # 16x16 patches: half the image
@@ -64,7 +64,7 @@ PRESETS = {
             "model": {
                 "image_size": 256,
                 "input_channels": 3,
-                "output_channels": 3,
+                "channels": 3,
                 "generator_filters": 64,
                 "discriminator_filters": 64,
                 "n_layers": 3,  # 70x70 PatchGAN

@@ -26,7 +26,7 @@ PRESETS = {
         "figures": {"class_entropy": None, "confident_fraction": None},
         "recipe": {
             "model": {
-                "max_resolution": 32,
+                "image_size": 32,
                 "channels": 1,
                 "latent_dim": 128,
                 "fmap_base": 256,
@@ -87,7 +87,7 @@ PRESETS = {
         "figures": {},
         "recipe": {
             "model": {
-                "max_resolution": 128,
+                "image_size": 128,
                 "channels": 3,
                 "latent_dim": 512,
                 "fmap_base": 8192,
@@ -124,7 +124,7 @@ PRESETS = {
                     "default": None,
                     "help": "TFDS data folder holding celeb_a",
                 },
-                {"flag": "--max-resolution", "target": "model.max_resolution"},
+                {"flag": "--max-resolution", "target": "model.image_size"},
                 {
                     "flag": "--kimg-per-phase",
                     "target": ["schedule.fade_kimg", "schedule.stable_kimg"],

@@ -21,7 +21,8 @@ PRESETS = {
         "recipe": {
             "model": {
                 "num_classes": 10,
-                "image_shape": [28, 28, 1],
+                "image_size": 28,
+                "channels": 1,
                 "latent_dim": 100,
                 "architecture": "conv",
                 "generator_filters": 32,
