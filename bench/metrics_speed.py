@@ -104,7 +104,8 @@ def main(argv=None):
     keras.utils.set_random_seed(0)
     cgan = ConditionalGAN(
         num_classes=10,
-        image_size=28, channels=1,
+        image_size=28,
+        channels=1,
         architecture="conv",  # the cGAN recipe's model
         generator_filters=32,
         discriminator_filters=32,

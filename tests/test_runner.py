@@ -102,8 +102,12 @@ def test_fit_and_export_rejects_bad_epochs(tmp_path):
 def test_eval_every_runs_the_recipe_evaluation_for_other_images(tmp_path):
     keras.utils.set_random_seed(7)
     model = DCGAN(  # draws 8x8 images: the digit metrics do not apply
-        image_size=8, channels=1, latent_dim=4, generator_filters=2,
-        discriminator_filters=2, seed=3,
+        image_size=8,
+        channels=1,
+        latent_dim=4,
+        generator_filters=2,
+        discriminator_filters=2,
+        seed=3,
     )
     model.compile()
     dataset = data.from_arrays(np.zeros((16, 8, 8), "uint8"), batch_size=8)
@@ -116,7 +120,12 @@ def test_eval_every_runs_the_recipe_evaluation_for_other_images(tmp_path):
     with pytest.raises(ValueError, match="`eval_real` is needed"):
         runner.fit_and_export(model, dataset, tmp_path / "a", epochs=1, eval_every=1)
     results = runner.fit_and_export(
-        model, dataset, tmp_path / "b", epochs=4, eval_every=2, evaluate=evaluate,
+        model,
+        dataset,
+        tmp_path / "b",
+        epochs=4,
+        eval_every=2,
+        evaluate=evaluate,
         verbose=0,
     )
     assert calls == [4, 8, 8]  # after epochs 2 and 4, then once at the end
