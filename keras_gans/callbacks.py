@@ -298,8 +298,10 @@ class TranslationGrid(keras.callbacks.Callback):
 
     Args:
         out_dir: str or path-like. Folder for the PNG files (created).
-        inputs: float array `(n, H, W, C_in)` in [-1, 1].
-        targets: float array `(n, H, W, C_out)` in [-1, 1].
+        inputs: array `(n, H, W, C_in)`, float in [-1, 1] or uint8 in
+            [0, 255]; other ranges are a `ValueError` (see
+            `keras_gans.utils.check_unit_range`).
+        targets: array `(n, H, W, C_out)`, in the same ranges.
         every: int. Save a grid every `every` epochs.
         groups: int. Triplets per row.
         filename: str. File name pattern, formatted with `epoch` (1-based).
@@ -324,8 +326,8 @@ class TranslationGrid(keras.callbacks.Callback):
         super().__init__()
         utils.check_int("every", every, minimum=1)
         utils.check_int("groups", groups, minimum=1)
-        inputs = np.asarray(keras.ops.convert_to_numpy(inputs), dtype=np.float32)
-        targets = np.asarray(keras.ops.convert_to_numpy(targets), dtype=np.float32)
+        inputs = utils.check_unit_range(inputs, "inputs")  # float32 in [-1, 1]
+        targets = utils.check_unit_range(targets, "targets")
         if (
             inputs.ndim != 4
             or targets.ndim != 4
