@@ -23,6 +23,7 @@ import warnings
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from keras_gans import evaluation, plotting, utils
 
@@ -30,14 +31,15 @@ __all__ = ["Evaluate", "LossCurves", "SampleGrid", "TranslationGrid"]
 
 
 def _replace_atomically(write, path):
-    """Calls `write(tmp_path)`, then moves the result onto `path`."""
+    """Calls `write(tmp_path)`, then moves the result onto `path` (through
+    `tf.io.gfile`: local or `gs://`-style paths)."""
     tmp = f"{path}.tmp{os.getpid()}"
     try:
         write(tmp)
-        os.replace(tmp, path)
+        tf.io.gfile.rename(tmp, path, overwrite=True)
     finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        if tf.io.gfile.exists(tmp):
+            tf.io.gfile.remove(tmp)
     return path
 
 
@@ -246,7 +248,7 @@ class LossCurves(keras.callbacks.Callback):
         """Writes the PNG and the JSON now. Returns the PNG path."""
         parent = os.path.dirname(self.path)
         if parent:
-            os.makedirs(parent, exist_ok=True)
+            tf.io.gfile.makedirs(parent)
         # NaN is not JSON; non-finite values are written as null.
         history = {
             name: [
@@ -257,8 +259,8 @@ class LossCurves(keras.callbacks.Callback):
         }
 
         def write_json(tmp):
-            with open(tmp, "w") as f:
-                json.dump(history, f, indent=1)
+            with tf.io.gfile.GFile(tmp, "w") as f:
+                f.write(json.dumps(history, indent=1))
 
         _replace_atomically(write_json, self.json_path)
         if len(history) > 1:  # something besides "epoch" to plot

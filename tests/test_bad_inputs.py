@@ -367,3 +367,13 @@ def test_serving_label_out_of_range(served_cgan):
 def test_serving_zero_batch(served_cgan):
     with pytest.raises(tf.errors.InvalidArgumentError, match="batch"):
         served_cgan(noise=tf.zeros([0, LATENT]), labels=tf.zeros([0], tf.int32))
+
+
+def test_grids_and_curves_go_through_gfile(tmp_path, monkeypatch):
+    from keras_gans import plotting
+
+    monkeypatch.chdir(tmp_path)
+    path = plotting.save_image_grid(np.zeros((4, 8, 8, 1)), "ram://grids/a.png")
+    assert tf.io.gfile.exists(path) and tf.io.gfile.stat(path).length > 0
+    assert not [p for p in tf.io.gfile.listdir("ram://grids") if ".tmp" in p]
+    assert not os.path.exists("ram:")  # no stray local folder
