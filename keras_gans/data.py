@@ -97,10 +97,13 @@ def from_arrays(
     drop_remainder=True,
     pad_to=None,
 ):
-    """A batched, prefetched pipeline over in-memory uint8 images.
+    """A batched, prefetched pipeline over in-memory images.
 
     Args:
-        images: uint8 array `(n, h, w)` or `(n, h, w, c)` in [0, 255].
+        images: array `(n, h, w)` or `(n, h, w, c)`: uint8 (any integer
+            dtype) in [0, 255], or float in [-1, 1]. Other ranges, floats in
+            [0, 1] or [0, 255] among them, are a `ValueError` naming the
+            range received (`keras_gans.utils.check_unit_range`).
         labels: optional int array `(n,)`; when given, elements are
             `(images, labels)` (labels int32), otherwise `(images,)`.
         batch_size: int. Images per batch.
@@ -132,7 +135,7 @@ def from_arrays(
                 f"Received: labels.shape={labels.shape}"
             )
     utils.check_int("batch_size", batch_size, minimum=1)
-    x = images
+    x = utils.check_unit_range(images, "images")  # (n, h, w, c) float32 in [-1, 1]
     if pad_to is not None:
         h, w = images.shape[1:3]
         if pad_to < max(h, w):
@@ -142,11 +145,11 @@ def from_arrays(
             )
         top, left = (pad_to - h) // 2, (pad_to - w) // 2
         x = np.pad(
-            images,
+            x,
             [(0, 0), (top, pad_to - h - top), (left, pad_to - w - left), (0, 0)],
+            constant_values=-1.0,  # background
         )
     _check_not_empty(len(x), batch_size, drop_remainder, "`images`")
-    x = utils.to_unit_range(x)  # (n, H, W, C) float32 in [-1, 1]
     elements = (x,) if labels is None else (x, labels)
     ds = tf.data.Dataset.from_tensor_slices(elements)
     if shuffle:

@@ -377,3 +377,14 @@ def test_grids_and_curves_go_through_gfile(tmp_path, monkeypatch):
     assert tf.io.gfile.exists(path) and tf.io.gfile.stat(path).length > 0
     assert not [p for p in tf.io.gfile.listdir("ram://grids") if ".tmp" in p]
     assert not os.path.exists("ram:")  # no stray local folder
+
+
+def test_from_arrays_takes_uint8_or_unit_floats_only():
+    images = np.random.default_rng(0).integers(0, 256, (8, 16, 16), dtype=np.uint8)
+    (a,) = next(iter(data.from_arrays(images, batch_size=8, shuffle=False)))
+    (b,) = next(iter(data.from_arrays(images / 127.5 - 1, batch_size=8, shuffle=False)))
+    np.testing.assert_allclose(a, b, atol=1e-6)
+    with pytest.raises(ValueError, match=r"look like \[0, 1\]"):
+        data.from_arrays(images / 255.0, batch_size=8)
+    with pytest.raises(ValueError, match=r"\[0\.0, 255\.0\]"):
+        data.from_arrays(images.astype("float32"), batch_size=8)
