@@ -470,7 +470,7 @@ def from_image_folder(
         image = tf.io.decode_image(
             tf.io.read_file(file), channels=0, expand_animations=False
         )  # native channels: JPEG has no alpha, GIF no grey
-        image = _to_channels(image, channels)
+        image = images_lib._to_channels(image, channels)
         image = images_lib._orient(image, orientation)  # upright, (h, w, c)
         if center_crop:
             image = keras.preprocessing.image.smart_resize(image, size)
@@ -484,31 +484,6 @@ def from_image_folder(
 
 
 _COLOR_CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
-
-
-def _to_channels(image, channels):
-    """uint8 `(h, w, 1..4)` (grey, grey+alpha, RGB, RGBA) -> `channels` (1, 3, 4).
-
-    Alpha is dropped (not composited) or added opaque; RGB becomes grey with
-    `tf.image.rgb_to_grayscale`'s weights.
-    """
-    c = tf.shape(image)[-1]
-    opaque = tf.fill(
-        tf.concat([tf.shape(image)[:2], [1]], 0), tf.constant(255, tf.uint8)
-    )
-    grey, colour = image[..., :1], image[..., : tf.minimum(c, 3)]
-    rgb = tf.cond(c >= 3, lambda: colour, lambda: tf.tile(grey, [1, 1, 3]))
-    if channels == 3:
-        return tf.ensure_shape(rgb, (None, None, 3))
-    if channels == 4:
-        alpha = tf.cond(tf.equal(c % 2, 0), lambda: image[..., -1:], lambda: opaque)
-        return tf.ensure_shape(tf.concat([rgb, alpha], -1), (None, None, 4))
-
-    def to_grey():
-        x = tf.image.rgb_to_grayscale(tf.cast(rgb, tf.float32))
-        return tf.cast(tf.round(x), tf.uint8)
-
-    return tf.ensure_shape(tf.cond(c >= 3, to_grey, lambda: grey), (None, None, 1))
 
 
 def _check_not_empty(n, batch_size, drop_remainder, source):

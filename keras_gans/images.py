@@ -91,6 +91,33 @@ def _read_file(path):
         raise ValueError(f"Cannot read image file {path}: {error}") from error
 
 
+def _to_channels(image, channels):
+    """uint8 `(h, w, 1..4)` (grey, grey+alpha, RGB, RGBA) -> `channels` (1, 3, 4).
+
+    Alpha is dropped (not composited) or added opaque; RGB becomes grey with
+    `tf.image.rgb_to_grayscale`'s weights.
+    """
+    import tensorflow as tf
+
+    c = tf.shape(image)[-1]
+    opaque = tf.fill(
+        tf.concat([tf.shape(image)[:2], [1]], 0), tf.constant(255, tf.uint8)
+    )
+    grey, colour = image[..., :1], image[..., : tf.minimum(c, 3)]
+    rgb = tf.cond(c >= 3, lambda: colour, lambda: tf.tile(grey, [1, 1, 3]))
+    if channels == 3:
+        return tf.ensure_shape(rgb, (None, None, 3))
+    if channels == 4:
+        alpha = tf.cond(tf.equal(c % 2, 0), lambda: image[..., -1:], lambda: opaque)
+        return tf.ensure_shape(tf.concat([rgb, alpha], -1), (None, None, 4))
+
+    def to_grey():
+        x = tf.image.rgb_to_grayscale(tf.cast(rgb, tf.float32))
+        return tf.cast(tf.round(x), tf.uint8)
+
+    return tf.ensure_shape(tf.cond(c >= 3, to_grey, lambda: grey), (None, None, 1))
+
+
 def load_image(image, size=None):
     """An image file or array as float32 RGB `(H, W, 3)` in [0, 255].
 
