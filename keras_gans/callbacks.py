@@ -23,6 +23,7 @@ import warnings
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from keras_gans import evaluation, plotting, utils
 
@@ -30,14 +31,15 @@ __all__ = ["Evaluate", "LossCurves", "SampleGrid", "TranslationGrid"]
 
 
 def _replace_atomically(write, path):
-    """Calls `write(tmp_path)`, then moves the result onto `path`."""
+    """Calls `write(tmp_path)`, then moves the result onto `path` (through
+    `tf.io.gfile`: local or `gs://`-style paths)."""
     tmp = f"{path}.tmp{os.getpid()}"
     try:
         write(tmp)
-        os.replace(tmp, path)
+        tf.io.gfile.rename(tmp, path, overwrite=True)
     finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        if tf.io.gfile.exists(tmp):
+            tf.io.gfile.remove(tmp)
     return path
 
 
@@ -246,7 +248,7 @@ class LossCurves(keras.callbacks.Callback):
         """Writes the PNG and the JSON now. Returns the PNG path."""
         parent = os.path.dirname(self.path)
         if parent:
-            os.makedirs(parent, exist_ok=True)
+            tf.io.gfile.makedirs(parent)
         # NaN is not JSON; non-finite values are written as null.
         history = {
             name: [
@@ -257,8 +259,8 @@ class LossCurves(keras.callbacks.Callback):
         }
 
         def write_json(tmp):
-            with open(tmp, "w") as f:
-                json.dump(history, f, indent=1)
+            with tf.io.gfile.GFile(tmp, "w") as f:
+                f.write(json.dumps(history, indent=1))
 
         _replace_atomically(write_json, self.json_path)
         if len(history) > 1:  # something besides "epoch" to plot
@@ -298,8 +300,10 @@ class TranslationGrid(keras.callbacks.Callback):
 
     Args:
         out_dir: str or path-like. Folder for the PNG files (created).
-        inputs: float array `(n, H, W, C_in)` in [-1, 1].
-        targets: float array `(n, H, W, C_out)` in [-1, 1].
+        inputs: array `(n, H, W, C_in)`, float in [-1, 1] or uint8 in
+            [0, 255]; other ranges are a `ValueError` (see
+            `keras_gans.utils.check_unit_range`).
+        targets: array `(n, H, W, C_out)`, in the same ranges.
         every: int. Save a grid every `every` epochs.
         groups: int. Triplets per row.
         filename: str. File name pattern, formatted with `epoch` (1-based).
@@ -324,8 +328,8 @@ class TranslationGrid(keras.callbacks.Callback):
         super().__init__()
         utils.check_int("every", every, minimum=1)
         utils.check_int("groups", groups, minimum=1)
-        inputs = np.asarray(keras.ops.convert_to_numpy(inputs), dtype=np.float32)
-        targets = np.asarray(keras.ops.convert_to_numpy(targets), dtype=np.float32)
+        inputs = utils.check_unit_range(inputs, "inputs")  # float32 in [-1, 1]
+        targets = utils.check_unit_range(targets, "targets")
         if (
             inputs.ndim != 4
             or targets.ndim != 4

@@ -27,6 +27,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import images as images_lib
 from keras_gans import utils
 
 __all__ = [
@@ -47,15 +48,9 @@ DIGITS_ASSET = "digits_5k.npz"
 DIGITS_TRAIN_SIZE = 4000
 
 # The extensions `keras.utils.image_dataset_from_directory` indexes, and the
-# leading bytes of the formats `tf.io.decode_image` reads.
+# formats `tf.io.decode_image` reads.
 IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
-_IMAGE_SIGNATURES = (
-    b"\xff\xd8\xff",  # JPEG
-    b"\x89PNG\r\n\x1a\n",  # PNG
-    b"GIF87a",
-    b"GIF89a",
-    b"BM",  # BMP
-)
+_DECODABLE_FORMATS = ("BMP", "GIF", "JPEG", "PNG")  # PIL names
 
 
 def load_digits_sample(subset=None):
@@ -102,10 +97,13 @@ def from_arrays(
     drop_remainder=True,
     pad_to=None,
 ):
-    """A batched, prefetched pipeline over in-memory uint8 images.
+    """A batched, prefetched pipeline over in-memory images.
 
     Args:
-        images: uint8 array `(n, h, w)` or `(n, h, w, c)` in [0, 255].
+        images: array `(n, h, w)` or `(n, h, w, c)`: uint8 (any integer
+            dtype) in [0, 255], or float in [-1, 1]. Other ranges, floats in
+            [0, 1] or [0, 255] among them, are a `ValueError` naming the
+            range received (`keras_gans.utils.check_unit_range`).
         labels: optional int array `(n,)`; when given, elements are
             `(images, labels)` (labels int32), otherwise `(images,)`.
         batch_size: int. Images per batch.
@@ -137,7 +135,7 @@ def from_arrays(
                 f"Received: labels.shape={labels.shape}"
             )
     utils.check_int("batch_size", batch_size, minimum=1)
-    x = images
+    x = utils.check_unit_range(images, "images")  # (n, h, w, c) float32 in [-1, 1]
     if pad_to is not None:
         h, w = images.shape[1:3]
         if pad_to < max(h, w):
@@ -147,11 +145,11 @@ def from_arrays(
             )
         top, left = (pad_to - h) // 2, (pad_to - w) // 2
         x = np.pad(
-            images,
+            x,
             [(0, 0), (top, pad_to - h - top), (left, pad_to - w - left), (0, 0)],
+            constant_values=-1.0,  # background
         )
     _check_not_empty(len(x), batch_size, drop_remainder, "`images`")
-    x = utils.to_unit_range(x)  # (n, H, W, C) float32 in [-1, 1]
     elements = (x,) if labels is None else (x, labels)
     ds = tf.data.Dataset.from_tensor_slices(elements)
     if shuffle:
@@ -373,22 +371,25 @@ def from_image_folder(
     center_crop=False,
     random_flip=False,
     drop_remainder=True,
+    skip_bad=False,
 ):
     """A folder of image files as a pipeline of images in [-1, 1].
 
-    Built on `keras.utils.image_dataset_from_directory`, which reads files
-    ending in .bmp, .gif (first frame), .jpeg, .jpg or .png and resizes them
-    bilinearly (without antialiasing). Other files are skipped; their count is
-    logged as a warning. Before building the pipeline every indexed file's
-    first bytes are checked, so a file with an image extension that is not
-    JPEG/PNG/GIF/BMP data (empty, an HTML page, ...) raises a `ValueError`
-    naming it. A file with a valid header but a corrupt body (e.g. a
-    truncated PNG) is not caught here: decoding it fails later, during
-    iteration, with a TensorFlow `InvalidArgumentError` that does not name
-    the file.
+    Files are indexed by `keras.utils.image_dataset_from_directory` (files
+    ending in .bmp, .gif (first frame), .jpeg, .jpg or .png); other files
+    are skipped and their count logged as a warning. Every indexed file is
+    then decoded once, at load time, so a file that is not JPEG/PNG/GIF/BMP
+    data (empty, an HTML page, ...) or has a corrupt body (a truncated JPEG)
+    raises a `ValueError` naming it here, before training starts, or, with
+    `skip_bad=True`, is left out and counted in a logged warning. Each image
+    is turned upright by its EXIF `Orientation` tag (as photo viewers and
+    `keras_gans.images.load_image` show it) before it is resized
+    bilinearly (without antialiasing). Grey, RGB and RGBA files may be
+    mixed: each is converted to `color_mode`.
 
     Args:
-        path: str or path-like. The folder.
+        path: str or path-like. The folder (local, or any `tf.io.gfile` file
+            system).
         image_size: int or `(height, width)`. Every image is resized to it.
         labels: `None`: every image in the folder and its subfolders,
             elements `(images,)`. `"inferred"`: one subfolder per class
@@ -403,31 +404,38 @@ def from_image_folder(
             `crop_to_aspect_ratio`), instead of distorting the image.
         random_flip: bool. Mirror each image left-right with probability 1/2.
         drop_remainder: bool. Drop the last partial batch.
+        skip_bad: bool. Skip files that cannot be decoded (with a logged
+            count) instead of raising.
+
+    Raises:
+        ValueError: a missing folder, no image files, a file that cannot be
+            decoded (named; unless `skip_bad`), fewer files than
+            `batch_size` with `drop_remainder`, or a bad argument.
 
     Example:
     (given a folder `faces/` of image files)::
 
         ds = from_image_folder("faces/", image_size=64, center_crop=True)
-        (images,) = next(iter(ds))  # (64, 64, 64, 3)
+        (images,) = next(iter(ds))  # (64, 64, 64, 3) in [-1, 1]
     """
     utils.check_int("batch_size", batch_size, minimum=1)
     size = utils.check_image_size(image_size)
     utils.check_choice("labels", labels, (None, "inferred"))
+    utils.check_choice("color_mode", color_mode, tuple(_COLOR_CHANNELS))
+    channels = _COLOR_CHANNELS[color_mode]
     path = os.fspath(path)
     is_remote = "://" in path
     if not tf.io.gfile.isdir(path):
         raise ValueError(f"`path` is not an existing folder. Received: path={path!r}")
     try:
-        ds = keras.utils.image_dataset_from_directory(
+        index = keras.utils.image_dataset_from_directory(
             path,
             labels=labels,
             label_mode=None if labels is None else "int",
             color_mode=color_mode,
-            batch_size=None,  # batched below, with drop_remainder
+            batch_size=None,
             image_size=size,
-            shuffle=shuffle,
-            seed=seed,
-            crop_to_aspect_ratio=center_crop,
+            shuffle=False,  # the file order is shuffled below
             verbose=False,
         )
     except ValueError as e:
@@ -437,18 +445,45 @@ def from_image_folder(
         raise ValueError(
             f"No image files ({', '.join(IMAGE_EXTENSIONS)}) {where} path={path!r}."
         ) from e
+    files = list(index.file_paths)
+    class_ids = None
+    if labels == "inferred":
+        names = {name: i for i, name in enumerate(index.class_names)}
+        root = path.rstrip("/\\")
+        class_ids = [
+            names[f[len(root) :].lstrip("/\\").replace("\\", "/").split("/")[0]]
+            for f in files
+        ]
     if not is_remote:
-        _check_image_files(path, ds.file_paths)
-    _check_not_empty(len(ds.file_paths), batch_size, drop_remainder, f"path={path!r}")
+        _log_unindexed_files(path, files)
+    files, orientations, class_ids = _decode_check(path, files, class_ids, skip_bad)
+    _check_not_empty(len(files), batch_size, drop_remainder, f"path={path!r}")
 
-    if labels is None:
-        ds = ds.map(lambda x: (to_unit_range(x),), num_parallel_calls=tf.data.AUTOTUNE)
-    else:
-        ds = ds.map(
-            lambda x, y: (to_unit_range(x), tf.cast(y, tf.int32)),
-            num_parallel_calls=tf.data.AUTOTUNE,
-        )
+    elements = (files, np.asarray(orientations, np.int32))
+    if class_ids is not None:
+        elements += (np.asarray(class_ids, np.int32),)
+    ds = tf.data.Dataset.from_tensor_slices(elements)
+    if shuffle:
+        ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+
+    def load(file, orientation, *label):
+        image = tf.io.decode_image(
+            tf.io.read_file(file), channels=0, expand_animations=False
+        )  # native channels: JPEG has no alpha, GIF no grey
+        image = images_lib._to_channels(image, channels)
+        image = images_lib._orient(image, orientation)  # upright, (h, w, c)
+        if center_crop:
+            image = keras.preprocessing.image.smart_resize(image, size)
+        else:
+            image = tf.image.resize(image, size, method="bilinear")
+        image = tf.ensure_shape(image, (*size, channels))
+        return (tf.clip_by_value(to_unit_range(image), -1.0, 1.0), *label)
+
+    ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
     return _batch_and_finish(ds, batch_size, drop_remainder, random_flip, seed)
+
+
+_COLOR_CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
 
 
 def _check_not_empty(n, batch_size, drop_remainder, source):
@@ -493,8 +528,8 @@ def _batch_and_finish(ds, batch_size, drop_remainder, random_flip, seed):
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def _check_image_files(path, file_paths):
-    """Logs how many files were skipped; rejects image-named non-images."""
+def _log_unindexed_files(path, file_paths):
+    """Logs how many files under `path` were not indexed (not images)."""
     indexed = {os.path.normpath(p) for p in file_paths}
     skipped = [
         os.path.join(root, f)
@@ -511,15 +546,42 @@ def _check_image_files(path, file_paths):
             ", ".join(IMAGE_EXTENSIONS),
             skipped[0],
         )
-    bad = []
-    for file_path in file_paths:
-        with open(file_path, "rb") as f:
-            head = f.read(8)
-        if not head.startswith(_IMAGE_SIGNATURES):
-            bad.append(file_path)
+
+
+def _decode_check(path, files, class_ids, skip_bad):
+    """Decodes every file once; drops (skip_bad) or names the bad ones.
+
+    Returns `(files, orientations, class_ids)` of the good files.
+    """
+    good, orientations, ids, bad = [], [], [], []
+    for i, file in enumerate(files):
+        try:
+            orientation, _, _, fmt = images_lib._inspect_file(file)
+            if fmt not in _DECODABLE_FORMATS:
+                raise ValueError(
+                    f"Image file {file!r} is {fmt} data, which TensorFlow cannot "
+                    f"decode (use {', '.join(_DECODABLE_FORMATS)})"
+                )
+        except ValueError as error:
+            if not skip_bad:
+                raise ValueError(
+                    f"{error}. Fix or remove it, or pass skip_bad=True to skip "
+                    f"such files (with a logged count). Folder: path={path!r}"
+                ) from None
+            bad.append((file, str(error)))
+            continue
+        good.append(file)
+        orientations.append(orientation)
+        if class_ids is not None:
+            ids.append(class_ids[i])
     if bad:
-        raise ValueError(
-            f"{len(bad)} file(s) under path={path!r} have an image extension but "
-            f"are not JPEG, PNG, GIF or BMP data: {bad[:5]}"
-            + (" ..." if len(bad) > 5 else "")
+        logger.warning(
+            "from_image_folder: skipped %d file(s) under %r that cannot be "
+            "decoded, e.g. %s",
+            len(bad),
+            path,
+            bad[0][1],
         )
+    if not good:
+        raise ValueError(f"No decodable image files under path={path!r}.")
+    return good, orientations, (None if class_ids is None else ids)

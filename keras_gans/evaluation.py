@@ -32,13 +32,14 @@ conditional models drawn with those digits' labels; the same protocol gives
 the real-vs-real figure (the last 2500 embedded digits against the first).
 """
 
+import contextlib
 import time
 
 import keras
 import numpy as np
 
 from keras_gans import metrics as metrics_lib
-from keras_gans.utils import check_int
+from keras_gans.utils import assume_unit_range, check_int, check_unit_range
 
 __all__ = [
     "DIGIT_REFERENCE_SIZE",
@@ -96,7 +97,9 @@ class Evaluator:
         real_dataset: real images: a batched `tf.data.Dataset` (or any
             iterable) whose elements are images `(b, h, w[, c])` or tuples
             whose first item is images, or an array of images. uint8 in
-            [0, 255] or float in [-1, 1]. Read once, up to
+            [0, 255] or float in [-1, 1]; other ranges (floats in [0, 1]
+            included, see `keras_gans.utils.check_unit_range`) are a
+            `ValueError` naming `real_dataset`. Read once, up to
             `num_real_samples` images (never repeated). `None` when no metric
             needs real data.
         metrics: names from `METRICS`.
@@ -267,8 +270,10 @@ class Evaluator:
                 keras_gans model; samples from its EMA generator when it has
                 one), a generator `keras.Model` from noise `(b, latent)` (or
                 `[noise, labels]`) to images, whose noise is drawn from
-                N(0, 1), or an array of already generated images (the first
-                `num_samples` are used).
+                N(0, 1), or an array of already generated images, uint8 in
+                [0, 255] or float in [-1, 1] (the first `num_samples` are
+                used; other ranges are a `ValueError`). A model's samples are
+                taken as [-1, 1], as its `generate` promises.
 
         Returns:
             dict: metric key -> Python float.
@@ -286,6 +291,15 @@ class Evaluator:
         groups = self._groups()
         correct = counted = 0
         histogram = None
+        # A model's samples are [-1, 1] by contract (an all-white collapsed
+        # generator is scored, not refused); arrays are checked at the boundary.
+        trusted = not (
+            isinstance(generator_or_model, np.ndarray)
+            or (
+                hasattr(generator_or_model, "shape")
+                and not isinstance(generator_or_model, keras.Model)
+            )
+        )
         batches, labels = _sample_batches(
             generator_or_model,
             self.num_samples,
@@ -301,7 +315,8 @@ class Evaluator:
             )
         for images, batch_labels in batches:
             for group, names in groups.items():
-                features, probabilities = self._extract(group, images)
+                with assume_unit_range() if trusted else contextlib.nullcontext():
+                    features, probabilities = self._extract(group, images)
                 needs_probabilities = [
                     n for n in names if METRICS[n][1] in _NEEDS_PROBABILITIES
                 ]
@@ -398,8 +413,8 @@ def _result_keys(name, result):
     return {prefix + key: value for key, value in result.items()}
 
 
-def _as_images(element):
-    """A dataset element -> a numpy batch of images."""
+def _as_images(element, name="real_dataset"):
+    """A dataset element -> a numpy batch of images, its range checked."""
     if isinstance(element, dict):
         for key in ("image", "images"):
             if key in element:
@@ -415,9 +430,10 @@ def _as_images(element):
     images = np.asarray(keras.ops.convert_to_numpy(element))
     if images.ndim not in (3, 4):
         raise ValueError(
-            "`real_dataset` must give batches of images (b, h, w) or (b, h, w, c). "
+            f"`{name}` must give batches of images (b, h, w) or (b, h, w, c). "
             f"Received: a batch of shape {images.shape}"
         )
+    check_unit_range(images, name)  # uint8 [0, 255] or float [-1, 1]
     return images
 
 
@@ -451,7 +467,7 @@ def _sample_batches(source, num_samples, labels, seed, batch_size):
     if isinstance(source, np.ndarray) or (
         hasattr(source, "shape") and not isinstance(source, keras.Model)
     ):
-        images = _as_images(source)[:num_samples]
+        images = _as_images(source, "generator_or_model")[:num_samples]
         if labels is not None and len(images) < num_samples:
             labels = labels[: len(images)]
 

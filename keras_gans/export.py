@@ -24,7 +24,9 @@ builders here:
 Paths go through `tf.io.gfile`, so `export_dir` may be a local folder or any
 file system TensorFlow knows (`gs://`, `s3://`, `ram://`). A version folder
 appears whole or not at all: it is written under a temporary name that TF
-Serving ignores, then renamed.
+Serving ignores, then renamed (local disks) or copied with `saved_model.pb`
+last (object stores, which have no atomic folder rename). No local folder
+is ever made for a `scheme://` path.
 """
 
 import inspect
@@ -99,21 +101,25 @@ def _version_path(export_dir, version):
 
 
 def _write_archive(archive, export_dir, version):
-    """Writes `archive` to `export_dir/<version>` whole or not at all."""
+    """Writes `archive` to `export_dir/<version>` whole or not at all.
+
+    The SavedModel is written under a temporary name that TF Serving ignores
+    (not all digits). On a local disk the folder is then renamed, which is
+    atomic. Other file systems (`gs://`, `s3://`, `ram://`) have no atomic
+    folder rename (a rename copies object by object, or moves nothing), so
+    the files are copied into the version folder with `saved_model.pb`
+    last: the folder is not a loadable SavedModel until every file is in.
+    """
     export_dir = os.fspath(export_dir)
     path = _version_path(export_dir, version)
     tf.io.gfile.makedirs(export_dir)
-    # TF Serving only loads all-digit folder names: the temporary one is
-    # invisible to it until the rename.
     temporary = _join(export_dir, f".tmp-{os.path.basename(path)}-{uuid.uuid4().hex}")
     try:
         archive.write_out(temporary, verbose=False)
-        try:
+        if "://" in export_dir:
+            _copy_tree_model_last(temporary, path)
+        else:
             tf.io.gfile.rename(temporary, path)
-        except tf.errors.OpError:
-            # File systems without folder renames (object stores, ram://):
-            # write again in place; the temporary copy is removed below.
-            archive.write_out(path, verbose=False)
     finally:
         try:
             if tf.io.gfile.exists(temporary):
@@ -121,6 +127,22 @@ def _write_archive(archive, export_dir, version):
         except tf.errors.OpError:
             pass
     return path
+
+
+def _copy_tree_model_last(source, target):
+    """Copies a SavedModel folder file by file, `saved_model.pb` last."""
+    files = []
+    for folder, _, names in tf.io.gfile.walk(source):
+        relative = folder[len(source) :].lstrip("/")
+        files += [(relative, name) for name in names]
+    if not any(name == "saved_model.pb" for _, name in files):
+        raise ValueError(f"No saved_model.pb was written under {source}")
+    files.sort(key=lambda item: item[1] == "saved_model.pb")  # the model last
+    for relative, name in files:
+        folder = _join(target, relative) if relative else target
+        tf.io.gfile.makedirs(folder)
+        source_file = _join(_join(source, relative) if relative else source, name)
+        tf.io.gfile.copy(source_file, _join(folder, name), overwrite=False)
 
 
 def _after(checks, tensor):

@@ -24,7 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import data, utils
+from keras_gans import data, images, utils
 
 __all__ = [
     "DIRECTIONS",
@@ -36,6 +36,7 @@ __all__ = [
     "download_pix2pix_dataset",
     "pair_files",
     "pix2pix_folder_dataset",
+    "safe_extract",
 ]
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,9 @@ def download_pix2pix_dataset(name, cache_dir=None, origin=None):
 
     The folder holds `train/`, `val/` (and for some datasets `test/`)
     with A|B images, ready for `pix2pix_folder_dataset`. A second call
-    finds the archive in the cache and downloads nothing.
+    finds the archive in the cache and downloads nothing. The archive is
+    unpacked with `safe_extract`: a member that would land outside the
+    folder is refused with a `ValueError`, before anything is written.
 
     Args:
         name: str. One of `PIX2PIX_DATASETS` ("facades", "maps", ...).
@@ -83,38 +86,121 @@ def download_pix2pix_dataset(name, cache_dir=None, origin=None):
         # get_file falls back to /tmp/.keras for a folder that does not exist.
         cache_dir = os.path.abspath(os.path.expanduser(os.fspath(cache_dir)))
         os.makedirs(cache_dir, exist_ok=True)
-    path = keras.utils.get_file(
-        fname=f"{name}.tar.gz", origin=origin, extract=True, cache_dir=cache_dir
+    archive = keras.utils.get_file(
+        fname=f"{name}.tar.gz", origin=origin, extract=False, cache_dir=cache_dir
     )
+    # The folder keras.utils.get_file(extract=True) would use.
+    path = os.path.join(os.path.dirname(archive), f"{name}_extracted")
+    if not os.path.isdir(path):
+        safe_extract(archive, path)
     nested = os.path.join(path, name)  # the archives hold one `<name>/` folder
     return nested if os.path.isdir(nested) else path
 
 
-def _pair_problem(path, channels):
-    """Why `path` is not a usable A|B image (`None` when it is)."""
-    from PIL import Image
+def safe_extract(archive, path):
+    """Unpacks a tar archive into the folder `path`, refusing unsafe members.
 
+    Every member must land inside `path`: absolute names, `..` escapes,
+    links pointing outside `path`, and device or FIFO files are refused
+    before anything is written. The archive is unpacked into a temporary
+    sibling folder that is renamed to `path` when complete, so `path`
+    appears whole or not at all. On Python versions with tar extraction
+    filters, `filter="data"` is applied as well.
+
+    Args:
+        archive: str. A tar file (plain, gzip, bz2 or xz).
+        path: str. The folder to create.
+
+    Raises:
+        ValueError: the archive is not a tar file, or a member would land
+            outside `path` (the member and the archive are named).
+    """
+    import shutil
+    import tarfile
+    import uuid
+
+    archive, path = os.fspath(archive), os.path.abspath(os.fspath(path))
+    if not tarfile.is_tarfile(archive):
+        raise ValueError(f"Not a tar archive: {archive!r}")
+    root = os.path.realpath(path)
+    temporary = f"{path}.tmp-{uuid.uuid4().hex}"
+    with tarfile.open(archive) as tar:
+        members = tar.getmembers()
+        for member in members:
+            _check_member(member, root, archive)
+        os.makedirs(temporary)
+        try:
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(temporary, members=members, filter="data")
+            else:  # pragma: no cover - Python < 3.11.4; members checked above
+                tar.extractall(temporary, members=members)
+            os.replace(temporary, path)
+        finally:
+            if os.path.isdir(temporary):
+                shutil.rmtree(temporary, ignore_errors=True)
+    return path
+
+
+def _check_member(member, root, archive):
+    """Raises a `ValueError` when a tar member would land outside `root`."""
+
+    def inside(target):
+        resolved = os.path.realpath(os.path.join(root, target))
+        return resolved == root or resolved.startswith(root + os.sep)
+
+    problem = None
+    if os.path.isabs(member.name) or not inside(member.name):
+        problem = "would be written outside the target folder"
+    elif member.issym() and not inside(
+        os.path.join(os.path.dirname(member.name), member.linkname)
+    ):
+        problem = f"is a link to {member.linkname!r}, outside the target folder"
+    elif member.islnk() and not inside(member.linkname):
+        problem = f"is a hard link to {member.linkname!r}, outside the target folder"
+    elif member.isdev() or member.isfifo():
+        problem = "is a device or FIFO file"
+    if problem:
+        raise ValueError(
+            f"Refusing to extract {archive!r}: member {member.name!r} {problem}."
+        )
+
+
+def _pair_problem(path, channels):
+    """`(problem, orientation)`: why `path` is not a usable A|B image (`None`
+    when it is) and its EXIF orientation. The file is decoded in full."""
     try:
-        with Image.open(path) as image:
-            width, _ = image.size
-            mode, fmt = image.mode, image.format
-    except Exception as error:  # PIL raises many types for bad data
-        return f"unreadable image ({type(error).__name__}: {error})"
+        orientation, (width, _), mode, fmt = images._inspect_file(path)
+    except ValueError as error:
+        return f"unreadable image ({error.__cause__ or error})", 1
     if fmt not in _DECODABLE_FORMATS:
-        return f"format {fmt} cannot be decoded (use {', '.join(_DECODABLE_FORMATS)})"
+        return (
+            f"format {fmt} cannot be decoded (use {', '.join(_DECODABLE_FORMATS)})",
+            1,
+        )
     if width < 2 or width % 2:
-        return f"odd width {width}: an A|B pair must be two halves of equal width"
+        return (
+            f"odd width {width}: an A|B pair must be two halves of equal width",
+            orientation,
+        )
     found = _MODE_CHANNELS.get(mode)
     if found != channels:
-        return f"{found or 'unknown'} channel(s) (mode {mode}), expected {channels}"
-    return None
+        return (
+            f"{found or 'unknown'} channel(s) (mode {mode}), expected {channels}",
+            orientation,
+        )
+    return None, orientation
 
 
 def pair_files(path, channels=3, skip_bad=False):
-    """Sorted A|B image files of a folder, each checked (header only).
+    """Sorted A|B image files of a folder, each decoded once and checked.
+
+    Every file is decoded in full (a truncated JPEG is found here, not
+    during training), must be a JPEG/PNG/GIF/BMP of `channels` channels and
+    have an even width (after its EXIF orientation) to split into A|B.
 
     Args:
-        path: str. A folder of A|B images (not searched recursively).
+        path: str. A folder of A|B images (not searched recursively; local
+            or any `tf.io.gfile` file system).
         channels: int. Channels every image must have (3 for the official
             datasets).
         skip_bad: bool. Skip bad files with a logged count instead of
@@ -122,22 +208,34 @@ def pair_files(path, channels=3, skip_bad=False):
 
     Returns:
         A sorted list of file paths.
+
+    Raises:
+        ValueError: not a folder, a bad file (named, unless `skip_bad`), or
+            no usable file.
     """
+    return _checked_pair_files(path, channels, skip_bad)[0]
+
+
+def _checked_pair_files(path, channels, skip_bad):
+    """`(files, orientations)` of the usable A|B images of `path`."""
     path = os.fspath(path)
-    if not os.path.isdir(path):
+    if not tf.io.gfile.isdir(path):
         raise ValueError(
             f"`path` must be a folder of A|B images. Received: path={path!r}"
         )
     files = sorted(
-        os.path.join(path, f)
-        for f in os.listdir(path)
-        if os.path.isfile(os.path.join(path, f)) and not f.startswith(".")
+        _join(path, f)
+        for f in tf.io.gfile.listdir(path)
+        if not f.endswith("/")
+        and not f.startswith(".")
+        and not tf.io.gfile.isdir(_join(path, f))
     )
-    good, bad = [], []
+    good, orientations, bad = [], [], []
     for file in files:
-        problem = _pair_problem(file, channels)
+        problem, orientation = _pair_problem(file, channels)
         if problem is None:
             good.append(file)
+            orientations.append(orientation)
         elif skip_bad:
             bad.append((file, problem))
         else:
@@ -155,7 +253,12 @@ def pair_files(path, channels=3, skip_bad=False):
         )
     if not good:
         raise ValueError(f"No usable A|B images in path={path!r}.")
-    return good
+    return good, orientations
+
+
+def _join(base, name):
+    """`os.path.join` for local paths, `/` for `scheme://` paths."""
+    return base.rstrip("/") + "/" + name if "://" in base else os.path.join(base, name)
 
 
 def _split(image, direction):
@@ -210,23 +313,25 @@ def pix2pix_folder_dataset(
     load_size = utils.check_int("load_size", load_size, minimum=image_size)
     channels = utils.check_int("channels", channels, minimum=1)
     batch_size = utils.check_int("batch_size", batch_size, minimum=1)
-    files = pair_files(path, channels, skip_bad)
+    files, orientations = _checked_pair_files(path, channels, skip_bad)
     if drop_remainder and len(files) < batch_size:
         raise ValueError(
             f"path={os.fspath(path)!r} holds {len(files)} pair(s), fewer than "
             f"batch_size={batch_size}: with drop_remainder=True the dataset would "
             "be empty."
         )
-    ds = tf.data.Dataset.from_tensor_slices(files)
+    ds = tf.data.Dataset.from_tensor_slices((files, np.asarray(orientations, np.int32)))
     if shuffle:
         ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
     ds = tf.data.Dataset.zip((ds, seeds))
 
-    def load(file, example_seed):
+    def load(file_and_orientation, example_seed):
+        file, orientation = file_and_orientation
         image = tf.io.decode_image(
             tf.io.read_file(file), channels=channels, expand_animations=False
         )
+        image = images._orient(image, orientation)  # upright, as viewers show it
         a, b = _split(image, direction)
         pair = tf.concat([a, b], axis=-1)  # (H, W, 2C): one crop for both
         if jitter:

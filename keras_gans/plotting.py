@@ -12,9 +12,11 @@ safe in threads and on headless machines.
 Of `keras_gans` it imports only `utils`.
 """
 
+import io
 import math
 import numbers
 import os
+import uuid
 
 import matplotlib.image
 import numpy as np
@@ -136,10 +138,35 @@ def image_grid(images, rows=None, cols=None, padding=2, pad_value=1.0):
 
 
 def _prepare_path(path):
+    import tensorflow as tf
+
     path = os.fspath(path)
-    parent = os.path.dirname(path)
-    if parent:
-        os.makedirs(parent, exist_ok=True)
+    parent = path.rsplit("/", 1)[0] if "://" in path else os.path.dirname(path)
+    if parent and not parent.endswith(":/"):  # not the bare root of `scheme://`
+        tf.io.gfile.makedirs(parent)
+    return path
+
+
+def _save_png(fig, path):
+    """Writes `fig` as a PNG at `path` (see `_write_png`)."""
+    return _write_png(lambda f: fig.savefig(f, dpi=_DPI, format="png"), path)
+
+
+def _write_png(render, path):
+    """`render(file_object)` -> `path`, whole or not at all (temporary name,
+    then rename), through `tf.io.gfile` (local or `gs://`-style paths)."""
+    import tensorflow as tf
+
+    buffer = io.BytesIO()
+    render(buffer)
+    temporary = f"{path}.tmp-{uuid.uuid4().hex}"
+    try:
+        with tf.io.gfile.GFile(temporary, "wb") as f:
+            f.write(buffer.getvalue())
+        tf.io.gfile.rename(temporary, path, overwrite=True)
+    finally:
+        if tf.io.gfile.exists(temporary):
+            tf.io.gfile.remove(temporary)
     return path
 
 
@@ -177,7 +204,7 @@ def save_image_grid(images, path, rows=None, cols=None, title=None, padding=2):
         grid = np.repeat(grid[..., None], 3, axis=-1)  # (H, W, 3)
     path = _prepare_path(path)
     if title is None:
-        matplotlib.image.imsave(path, grid, format="png")
+        _write_png(lambda f: matplotlib.image.imsave(f, grid, format="png"), path)
         return path
     height, width = grid.shape[:2]
     scale = max(1, math.ceil(_MIN_TITLED_WIDTH_PX / width))
@@ -195,7 +222,7 @@ def save_image_grid(images, path, rows=None, cols=None, title=None, padding=2):
         va="center",
         fontsize=12,
     )
-    fig.savefig(path, dpi=_DPI, format="png")
+    _save_png(fig, path)
     return path
 
 
@@ -292,5 +319,5 @@ def plot_loss_curves(history, path, title=None):
         ax.set_title(title)
     fig.tight_layout()
     path = _prepare_path(path)
-    fig.savefig(path, dpi=_DPI, format="png")
+    _save_png(fig, path)
     return path

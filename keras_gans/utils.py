@@ -10,13 +10,17 @@ and served `uint8` outputs use [0, 255]. `to_unit_range` and `to_uint8`
 convert between them with `x / 127.5 - 1` and `round((x + 1) * 127.5)`.
 """
 
+import contextlib
 import numbers
 import os
+import threading
 
 import numpy as np
 
 __all__ = [
+    "NONNEGATIVE_MIN_VALUES",
     "RANGE_TOLERANCE",
+    "assume_unit_range",
     "check_choice",
     "check_float",
     "check_image_size",
@@ -195,13 +199,58 @@ def to_uint8(images):
     return np.rint((np.clip(x, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
 
 
-def check_unit_range(images, name="images"):
+# A float batch of at least this many values with no value below 0 is taken
+# for [0, 1] images (see `check_unit_range`).
+NONNEGATIVE_MIN_VALUES = 1024
+
+_ASSUME_UNIT_RANGE = threading.local()
+
+
+@contextlib.contextmanager
+def assume_unit_range():
+    """Context in which `check_unit_range` accepts non-negative float batches.
+
+    `check_unit_range` refuses a float batch with no negative value (it looks
+    like [0, 1] images). Inside this context such batches are accepted as
+    [-1, 1] images, e.g. a set of very bright photos, or an all-white batch.
+    The setting is per thread.
+
+    >>> with assume_unit_range():
+    ...     check_unit_range(np.full((4, 32, 32), 0.5)).max().item()
+    0.5
+    """
+    previous = getattr(_ASSUME_UNIT_RANGE, "on", False)
+    _ASSUME_UNIT_RANGE.on = True
+    try:
+        yield
+    finally:
+        _ASSUME_UNIT_RANGE.on = previous
+
+
+def check_unit_range(images, name="images", allow_nonnegative=False):
     """Float32 NumPy images in [-1, 1] from uint8 [0, 255] or float [-1, 1].
 
     The one place that decides which ranges an image argument may take:
-    integer images must lie in [0, 255] and are mapped to [-1, 1]; float
-    images must be finite and lie in [-1, 1] (within `RANGE_TOLERANCE`, then
-    clipped). Floats in [0, 1] or [0, 255] are refused, never guessed.
+
+    - integer images must lie in [0, 255] and are mapped to [-1, 1];
+    - float images must be finite and lie in [-1, 1] (within
+      `RANGE_TOLERANCE`, then clipped). Floats in [0, 255] are refused.
+    - floats in [0, 1] lie inside [-1, 1], so they are told apart by a rule:
+      a float batch of at least `NONNEGATIVE_MIN_VALUES` (1024) values whose
+      minimum is >= 0 is refused as "looks like [0, 1] images". Images in
+      [-1, 1] almost always hold some value below 0 (dark pixels: digit and
+      sketch backgrounds, shadows), while [0, 1] images never do. Smaller
+      batches are accepted as they are. A genuine non-negative [-1, 1]
+      batch (all-white images, a very bright photo) passes with
+      `allow_nonnegative=True` or inside `assume_unit_range()`.
+
+    Args:
+        images: array or tensor of images, any shape.
+        name: str. The argument's name, used in errors.
+        allow_nonnegative: bool. Accept float batches with no value below 0.
+
+    Returns:
+        float32 NumPy array of the same shape, in [-1, 1].
 
     Raises:
         ValueError: naming `name` and the range or dtype received.
@@ -212,6 +261,10 @@ def check_unit_range(images, name="images"):
     Traceback (most recent call last):
     ...
     ValueError: Float `images` must be in [-1, 1] (pass uint8 for [0, 255]). Received: images in [0.0, 2.0]
+    >>> check_unit_range(np.full((2, 32, 32), 0.5))
+    Traceback (most recent call last):
+    ...
+    ValueError: Float `images` look like [0, 1] images: they must be in [-1, 1] (pass uint8 in [0, 255], or `x * 2 - 1`; for [-1, 1] images with no negative value pass allow_nonnegative=True or use `keras_gans.utils.assume_unit_range()`). Received: images in [0.5, 0.5]
     """
     try:
         import keras
@@ -240,6 +293,19 @@ def check_unit_range(images, name="images"):
         if low < -1.0 - RANGE_TOLERANCE or high > 1.0 + RANGE_TOLERANCE:
             raise ValueError(
                 f"Float `{name}` must be in [-1, 1] (pass uint8 for [0, 255]). "
+                f"Received: {name} in [{low}, {high}]"
+            )
+        if (
+            low >= 0.0
+            and images.size >= NONNEGATIVE_MIN_VALUES
+            and not allow_nonnegative
+            and not getattr(_ASSUME_UNIT_RANGE, "on", False)
+        ):
+            raise ValueError(
+                f"Float `{name}` look like [0, 1] images: they must be in "
+                "[-1, 1] (pass uint8 in [0, 255], or `x * 2 - 1`; for [-1, 1] "
+                "images with no negative value pass allow_nonnegative=True or "
+                "use `keras_gans.utils.assume_unit_range()`). "
                 f"Received: {name} in [{low}, {high}]"
             )
     return np.clip(images, -1.0, 1.0)

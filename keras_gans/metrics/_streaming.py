@@ -136,7 +136,10 @@ def _sides(real, fake, sample_weight):
 def _extract(values, extractor, name):
     """Features `(n, d)` float64 from features or (with an extractor) images."""
     if extractor is not None:
-        values = extractor(values)
+        try:
+            values = extractor(values)
+        except ValueError as error:  # name the side whose images are at fault
+            raise ValueError(f"`{name}`: {error}") from error
         name = f"{name} features"
     return _check_features(values, name)
 

@@ -18,7 +18,9 @@ sample only) reads 28x28 grey digits and returns softmax probabilities over the
 feature space of the digit FD, KID and precision/recall.
 
 Images are float `(n, 28, 28, 1)` or `(n, 28, 28)` in [-1, 1] (generator
-outputs) or uint8 in [0, 255] (the embedded sample). Every function also takes
+outputs) or uint8 in [0, 255] (the embedded sample); anything else (floats in
+[0, 1] or [0, 255], NaN) is a `ValueError` naming the range received, by the
+rule of `keras_gans.utils.check_unit_range`. Every function also takes
 `classifier=`, any Keras model from such images to `(n, num_classes)`
 probabilities, in place of the shipped one.
 """

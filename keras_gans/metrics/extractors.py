@@ -71,7 +71,9 @@ def inception_preprocess(images):
     """The fixed input protocol of `InceptionFeatures`.
 
     1. uint8 images in [0, 255] are mapped to [-1, 1] (`x / 127.5 - 1`);
-       float images must already be in [-1, 1] (the generators' range).
+       float images must already be in [-1, 1] (the generators' range);
+       anything else, floats in [0, 1] included, is a `ValueError` naming
+       the range received (`keras_gans.utils.check_unit_range`).
     2. Grey images (1 channel, or none) are repeated to 3 channels.
     3. Every image is resized to 299x299 with bilinear interpolation
        (`keras.ops.image.resize`, half-pixel centres, no antialiasing), the

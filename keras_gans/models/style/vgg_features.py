@@ -108,14 +108,15 @@ def resolve_vgg_weights(weights):
             f"downloads them: fetch {VGG19_WEIGHTS_URL} (80 MB) on a machine "
             f"with network access and put it at that path, or pass the file "
             f"as `vgg_weights=PATH` (`--vgg-weights PATH` in the recipes). "
-            f"`vgg_weights=None` gives random weights, for smoke tests only."
+            f"`vgg_weights=None` gives random weights, for smoke tests only. "
+            f"Received: vgg_weights='imagenet'"
         )
     path = os.fspath(weights)
     if not os.path.isfile(path):
         raise FileNotFoundError(
             f"`vgg_weights` file not found: {path}. Expected the Keras VGG19 "
             f"no-top weights file ({VGG19_WEIGHTS_FILE}, from "
-            f"{VGG19_WEIGHTS_URL})."
+            f"{VGG19_WEIGHTS_URL}). Received: vgg_weights={weights!r}"
         )
     return path
 
