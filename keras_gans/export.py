@@ -161,6 +161,10 @@ def _check_noise(noise, latent_dim):
             latent_dim,
             message=f"`noise` must have shape [batch, {latent_dim}]",
         ),
+        tf.debugging.assert_positive(
+            tf.shape(noise)[0],
+            message="`noise` must hold at least one row (batch >= 1)",
+        ),
     ]
 
 
@@ -386,6 +390,10 @@ def image_to_image_archive(
         checks = [
             tf.debugging.assert_rank(
                 image, 4, message=f"`{input_name}` must have rank 4 (batch, H, W, C)"
+            ),
+            tf.debugging.assert_positive(
+                shape[0],
+                message=f"`{input_name}` must hold at least one image (batch >= 1)",
             ),
             tf.debugging.assert_equal(
                 shape[-1],

@@ -359,11 +359,6 @@ def test_serving_label_out_of_range(served_cgan):
         served_cgan(noise=tf.zeros([2, LATENT]), labels=tf.constant([0, 10]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a zero batch is served as an empty result: the check belongs in the "
-    "models' export_archive signatures (models/*), not in the ground floor",
-)
 def test_serving_zero_batch(served_cgan):
     with pytest.raises(tf.errors.InvalidArgumentError, match="batch"):
         served_cgan(noise=tf.zeros([0, LATENT]), labels=tf.zeros([0], tf.int32))
