@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gans import utils
+from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.adversarial import AdversarialModel, _num_replicas
 from keras_gans.models.pggan.progressive_discriminator import ProgressiveDiscriminator
 from keras_gans.models.pggan.progressive_generator import ProgressiveGenerator
@@ -121,10 +122,13 @@ class ProgressiveGAN(AdversarialModel):
             fmap_max=fmap_max,
             dtype=kwargs.get("dtype"),
         )
-        generator = ProgressiveGenerator(normalize_latents=normalize_latents, **arch)
-        discriminator = ProgressiveDiscriminator(
-            mbstd_group_size=mbstd_group_size, **arch
-        )
+        with layer_seeds(seed):
+            generator = ProgressiveGenerator(
+                normalize_latents=normalize_latents, **arch
+            )
+            discriminator = ProgressiveDiscriminator(
+                mbstd_group_size=mbstd_group_size, **arch
+            )
         super().__init__(
             generator=generator,
             discriminator=discriminator,
@@ -304,6 +308,11 @@ class ProgressiveGAN(AdversarialModel):
 
     def discriminator_variables(self):
         return self.discriminator.active_trainable_variables()
+
+    def data_image_shape(self):
+        """`(image_size, image_size, channels)`: batches come at full size in
+        every phase (`prepare_reals` takes them down)."""
+        return (self.image_size, self.image_size, self.channels)
 
     def prepare_reals(self, images):
         """Full-resolution reals -> the current phase's reals.
