@@ -19,6 +19,20 @@ from keras_gans.models.pggan.progressive_network import (
 __all__ = ["ProgressiveGAN", "paper_adam"]
 
 
+def _reset_moments(optimizer):
+    """Zeroes an optimizer's moment slots, gradient accumulators and step
+    count; its learning rate, a loss scale and an EMA of the weights stay."""
+    inner = getattr(optimizer, "inner_optimizer", None)
+    if inner is not None:  # LossScaleOptimizer: the scale is not a moment
+        _reset_moments(inner)
+        return
+    keep = {id(v) for v in getattr(optimizer, "_model_variables_moving_average", [])}
+    for variable in optimizer.variables:
+        if id(variable) in keep or "learning_rate" in variable.path:
+            continue
+        variable.assign(ops.zeros(variable.shape, variable.dtype))
+
+
 def paper_adam():
     """Adam(1e-3, beta_1=0, beta_2=0.99, epsilon=1e-8) (Karras et al. 2018, A.1)."""
     return keras.optimizers.Adam(
@@ -252,14 +266,13 @@ class ProgressiveGAN(AdversarialModel):
             network.fade.alpha.assign(alpha)
 
     def reset_optimizers(self):
-        """Zeroes both optimizers' state (moments and step count), keeping the
+        """Zeroes both optimizers' moments and step count, keeping the
         learning rate: the official code does this whenever the level of
-        detail changes (`reset_opt_for_new_lod=True`)."""
+        detail changes (`reset_opt_for_new_lod=True`). A
+        `LossScaleOptimizer` keeps its dynamic loss scale (not optimizer
+        state of that kind) and resets its inner optimizer."""
         for optimizer in (self.g_optimizer, self.d_optimizer):
-            keep = getattr(optimizer, "_learning_rate", None)
-            for variable in optimizer.variables:
-                if variable is not keep and "learning_rate" not in variable.path:
-                    variable.assign(ops.zeros(variable.shape, variable.dtype))
+            _reset_moments(optimizer)
 
     # ---------------------------------------------------------------- compile
     def default_optimizer(self):

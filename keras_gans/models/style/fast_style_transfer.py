@@ -34,6 +34,7 @@ from keras_gans import export as export_lib
 from keras_gans import utils
 from keras_gans.images import load_image
 from keras_gans.models import _checks
+from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.style._saving import compile_from_config, without_vgg_file
 from keras_gans.models.style.perceptual_loss import PerceptualLoss
 from keras_gans.models.style.transformation_network import (
@@ -129,17 +130,18 @@ class FastStyleTransfer(_checks.DataChecks, keras.Model):
             seed=seed,
             dtype=None if dtype is None else self.dtype_policy,
         )
-        self.perceptual = PerceptualLoss(
-            content_weight=content_weight,
-            style_weight=style_weight,
-            tv_weight=tv_weight,
-            content_layer=content_layer,
-            style_layers=style_layers,
-            style_layer_weights=style_layer_weights,
-            pooling=pooling,
-            vgg_weights=vgg_weights,
-            name="perceptual_loss",
-        )
+        with layer_seeds(seed):  # a VGG without weights files: seeded too
+            self.perceptual = PerceptualLoss(
+                content_weight=content_weight,
+                style_weight=style_weight,
+                tv_weight=tv_weight,
+                content_layer=content_layer,
+                style_layers=style_layers,
+                style_layer_weights=style_layer_weights,
+                pooling=pooling,
+                vgg_weights=vgg_weights,
+                name="perceptual_loss",
+            )
         self.vgg_weights = self.perceptual.vgg_weights
         _, style_shapes = self.perceptual.target_shapes(32)
         self.style_grams = [
