@@ -165,15 +165,18 @@ class _EqualizedLayer(keras.layers.Layer):
         self.activation = keras.activations.get(activation)
         self.lr_multiplier = lr_multiplier
         self.scale = None  # set in build(): gain / sqrt(fan_in) * lr_multiplier
+        # Made here, not in build(), so that its seed is drawn when the layer
+        # is created (inside a model's seeded construction).
+        self._kernel_initializer = keras.initializers.RandomNormal(
+            mean=0.0, stddev=1.0 / lr_multiplier
+        )
 
     def _build_weights(self, kernel_shape, fan_in, bias_size):
         self.scale = self.gain / math.sqrt(fan_in) * self.lr_multiplier
         self.kernel = self.add_weight(
             name="kernel",
             shape=kernel_shape,
-            initializer=keras.initializers.RandomNormal(
-                mean=0.0, stddev=1.0 / self.lr_multiplier
-            ),
+            initializer=self._kernel_initializer,
         )
         self.bias = None
         if self.use_bias:

@@ -6,6 +6,8 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses as losses_lib
+from keras_gans.models import _checks
+from keras_gans.models._seeds import SavedSeedStates, layer_seeds, seed_states
 from keras_gans.models.registry import PresetMixin
 from keras_gans.utils import check_choice, check_float, check_int
 
@@ -24,7 +26,7 @@ def _num_replicas():
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class AdversarialModel(PresetMixin, keras.Model):
+class AdversarialModel(_checks.DataChecks, SavedSeedStates, PresetMixin, keras.Model):
     """A generator and a discriminator trained against each other.
 
     `train_step` runs `d_steps` discriminator updates, then one generator
@@ -45,8 +47,9 @@ class AdversarialModel(PresetMixin, keras.Model):
        statistics do not fit the averaged weights.
 
     Random numbers come from `keras.random` with the model's
-    `SeedGenerator`, whose state is saved with the model, so a seeded run
-    repeats exactly and a resumed run continues the same stream. Under a
+    `SeedGenerator`; the networks' dropout layers have generators of their
+    own. All their states are saved with the model, so a seeded run repeats
+    exactly and a resumed run continues the same streams. Under a
     `tf.distribute` strategy each replica's loss is divided by the number of
     replicas, so the all-reduced (summed) gradients equal those of the
     global batch on one device.
@@ -66,7 +69,14 @@ class AdversarialModel(PresetMixin, keras.Model):
         num_classes: int or `None`. Number of labels for conditional models.
         latent_distribution: str. `"normal"` (N(0, 1)) or `"uniform"`
             (U(-1, 1), as in the 2014 papers).
-        seed: int or `None`. Seed of the model's random stream.
+        seed: int or `None`. Seed of the model's random stream (subclasses
+            that build their networks also seed their weights and dropout
+            with it, see `layer_seeds`).
+
+    `fit` and `evaluate` check the data first (`check_batch_spec`,
+    `batch_value_checks`): images of the wrong rank, size, channels or
+    dtype, non-finite images and labels outside [0, num_classes) raise a
+    `ValueError` naming the field (and the batch).
 
     Example:
     >>> g = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4, "tanh")])
@@ -185,7 +195,8 @@ class AdversarialModel(PresetMixin, keras.Model):
         )
 
     def _create_ema_generator(self):
-        self.ema_generator = keras.models.clone_model(self.generator)
+        with layer_seeds(None if self.seed is None else self.seed + 1):
+            self.ema_generator = keras.models.clone_model(self.generator)
         self.ema_generator.set_weights(self.generator.get_weights())
 
     def default_optimizer(self):
@@ -227,6 +238,33 @@ class AdversarialModel(PresetMixin, keras.Model):
         g_optimizer = keras.saving.deserialize_keras_object(config.pop("g_optimizer"))
         d_optimizer = keras.saving.deserialize_keras_object(config.pop("d_optimizer"))
         self.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **config)
+
+    # ------------------------------------------------------------- data checks
+    def data_image_shape(self):
+        """`(H, W, C)` of the real images `fit` takes (`sample_shape`)."""
+        return self.sample_shape
+
+    def check_batch_spec(self, spec):
+        """Raises a named `ValueError` unless batches `(images[, labels])` of
+        these `tf.TensorSpec`s (or arrays) can train: float images
+        `(batch, *data_image_shape())`, integer labels for a conditional
+        model."""
+        _checks.check_image_spec("images", spec[0], self.data_image_shape())
+        if self.num_classes is not None:
+            if len(spec) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} is conditional: batches must be "
+                    f"(images, labels). Received: {len(spec)} element(s)"
+                )
+            _checks.check_label_spec(spec[1])
+
+    def batch_value_checks(self, batch):
+        """Finite images; labels in [0, num_classes) for a conditional model."""
+        batch = batch if isinstance(batch, (tuple, list)) else (batch,)
+        checks = [_checks.finite_check("images", batch[0])]
+        if self.num_classes is not None and len(batch) > 1:
+            checks.append(_checks.label_range_check(batch[1], self.num_classes))
+        return checks
 
     # ------------------------------------------------------------------- hooks
     def unpack_batch(self, data):
@@ -478,32 +516,9 @@ class AdversarialModel(PresetMixin, keras.Model):
 
     def check_labels(self, labels, n=None):
         """Validates class labels for a conditional model; returns int32 array."""
-        if self.num_classes is None:
-            if labels is not None:
-                raise ValueError(
-                    f"{type(self).__name__} is unconditional; `labels` must be None."
-                )
-            return None
-        if labels is None:
-            raise ValueError(
-                f"{type(self).__name__} is conditional; pass `labels` "
-                f"(ints in [0, {self.num_classes}))."
-            )
-        labels = np.asarray(labels)
-        if not np.issubdtype(labels.dtype, np.integer):
-            raise ValueError(
-                f"`labels` must be integers. Received dtype={labels.dtype}"
-            )
-        labels = labels.reshape(-1)
-        if n is not None and len(labels) != n:
-            raise ValueError(f"`labels` must have {n} entries. Received: {len(labels)}")
-        bad = labels[(labels < 0) | (labels >= self.num_classes)]
-        if bad.size:
-            raise ValueError(
-                f"`labels` must be in [0, {self.num_classes}). "
-                f"Received out-of-range labels: {sorted(set(bad.tolist()))[:10]}"
-            )
-        return labels.astype(np.int32)
+        return _checks.check_label_values(
+            type(self).__name__, labels, self.num_classes, n
+        )
 
     def generate(self, n, labels=None, seed=None, use_ema=True, batch_size=256):
         """Draws `n` images in [-1, 1] as a NumPy array `(n, H, W, C)`.
@@ -532,27 +547,11 @@ class AdversarialModel(PresetMixin, keras.Model):
         return np.concatenate(outputs).astype(np.float32)
 
     # ------------------------------------------------------------------ state
-    _SEED_STATE_KEY = "seed_generator_state"
-
-    def save_own_variables(self, store):
-        # Keras does not save a model's own SeedGenerator; without its state a
-        # resumed run would redraw the noise of its first steps.
-        super().save_own_variables(store)
-        store[self._SEED_STATE_KEY] = ops.convert_to_numpy(self.seed_generator.state)
-
-    def load_own_variables(self, store):
-        keys = list(store.keys())
-        if self._SEED_STATE_KEY in keys:
-            self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
-        own = [k for k in keys if k != self._SEED_STATE_KEY]
-        variables = self._trainable_variables + self._non_trainable_variables
-        for i, variable in enumerate(variables):
-            if str(i) not in own:
-                raise ValueError(
-                    f"{type(self).__name__}: the saved state holds {len(own)} "
-                    f"variables of the model itself; {len(variables)} expected."
-                )
-            variable.assign(store[str(i)])
+    def _seed_generators_to_save(self):
+        """The model's own stream, then every dropout layer's (see
+        `SavedSeedStates`)."""
+        nets = (self.generator, self.discriminator, self.ema_generator)
+        return self.seed_generator.state, seed_states(*nets)
 
     # ------------------------------------------------------------------ config
     #: Subclasses that build G and D from architecture arguments set this, and

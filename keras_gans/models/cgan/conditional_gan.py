@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_gans.models._seeds import layer_seeds
 from keras_gans.models._shapes import (
     deprecated_image_shape,
     image_geometry,
@@ -135,44 +136,45 @@ class ConditionalGAN(AdversarialModel):
         self.sync_batch_norm = sync_batch_norm
         self.minibatch_stddev = minibatch_stddev
         dtype = kwargs.get("dtype")
-        if architecture in ("maxout", "mlp_conv"):
-            generator = cgan_mlp_generator(
-                latent_dim, num_classes, hw, channels, dropout=dropout, dtype=dtype
-            )
-        else:
-            generator = dcgan_generator(
-                latent_dim,
-                hw,
-                channels,
-                generator_filters,
-                kernel_size,
-                num_classes,
-                sync_batch_norm=sync_batch_norm,
-                dtype=dtype,
-            )
-        if architecture == "maxout":
-            discriminator = cgan_maxout_discriminator(
-                hw,
-                channels,
-                num_classes,
-                dropout=dropout,
-                auxiliary_classifier=auxiliary,
-                dtype=dtype,
-            )
-        else:
-            discriminator = cgan_conv_discriminator(
-                hw,
-                channels,
-                num_classes,
-                discriminator_filters,
-                kernel_size,
-                conv_head,
-                discriminator_batch_norm,
-                auxiliary,
-                sync_batch_norm,
-                minibatch_stddev,
-                dtype=dtype,
-            )
+        with layer_seeds(seed):
+            if architecture in ("maxout", "mlp_conv"):
+                generator = cgan_mlp_generator(
+                    latent_dim, num_classes, hw, channels, dropout=dropout, dtype=dtype
+                )
+            else:
+                generator = dcgan_generator(
+                    latent_dim,
+                    hw,
+                    channels,
+                    generator_filters,
+                    kernel_size,
+                    num_classes,
+                    sync_batch_norm=sync_batch_norm,
+                    dtype=dtype,
+                )
+            if architecture == "maxout":
+                discriminator = cgan_maxout_discriminator(
+                    hw,
+                    channels,
+                    num_classes,
+                    dropout=dropout,
+                    auxiliary_classifier=auxiliary,
+                    dtype=dtype,
+                )
+            else:
+                discriminator = cgan_conv_discriminator(
+                    hw,
+                    channels,
+                    num_classes,
+                    discriminator_filters,
+                    kernel_size,
+                    conv_head,
+                    discriminator_batch_norm,
+                    auxiliary,
+                    sync_batch_norm,
+                    minibatch_stddev,
+                    dtype=dtype,
+                )
         super().__init__(
             generator=generator,
             discriminator=discriminator,

@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_gans.models._seeds import layer_seeds
 from keras_gans.models._shapes import (
     deprecated_image_shape,
     image_geometry,
@@ -43,7 +44,7 @@ class DCGAN(AdversarialModel):
             normalises with the statistics of the global batch rather than
             each replica's share (costs an all-reduce per BatchNorm layer;
             worth it when per-replica batches are small).
-        seed: int or `None`.
+        seed: int or `None`. Seeds the weights and the training noise.
         image_shape: deprecated `(height, width, channels)`.
         **kwargs: `keras.Model` arguments; `dtype` (a policy such as
             `"mixed_bfloat16"`) is also the policy of every layer of G and D.
@@ -84,8 +85,8 @@ class DCGAN(AdversarialModel):
         self.generator_filters = generator_filters
         self.discriminator_filters = discriminator_filters
         self.kernel_size = kernel_size
-        super().__init__(
-            generator=dcgan_generator(
+        with layer_seeds(seed):
+            generator = dcgan_generator(
                 latent_dim,
                 hw,
                 channels,
@@ -93,15 +94,18 @@ class DCGAN(AdversarialModel):
                 kernel_size,
                 sync_batch_norm=sync_batch_norm,
                 dtype=dtype,
-            ),
-            discriminator=dcgan_discriminator(
+            )
+            discriminator = dcgan_discriminator(
                 hw,
                 channels,
                 discriminator_filters,
                 kernel_size,
                 sync_batch_norm=sync_batch_norm,
                 dtype=dtype,
-            ),
+            )
+        super().__init__(
+            generator=generator,
+            discriminator=discriminator,
             latent_dim=latent_dim,
             latent_distribution=latent_distribution,
             seed=seed,

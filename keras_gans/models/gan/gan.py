@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_gans.models._seeds import layer_seeds
 from keras_gans.models._shapes import (
     deprecated_image_shape,
     image_geometry,
@@ -36,7 +37,8 @@ class GAN(AdversarialModel):
         pieces: int. Maxout pieces per unit.
         dropout: float. Dropout rate on D's hidden layers.
         latent_distribution: str. `"uniform"` (U(-1, 1), paper) or `"normal"`.
-        seed: int or `None`. Seed of the training random stream.
+        seed: int or `None`. Seeds the weights, the dropout masks and the
+            training noise: one seed, one model and one run.
         image_shape: deprecated `(height, width, channels)`; use
             `image_size` and `channels`.
         **kwargs: `keras.Model` arguments; `dtype` (a policy such as
@@ -76,13 +78,16 @@ class GAN(AdversarialModel):
         self.pieces = pieces
         self.dropout = dropout
         dtype = kwargs.get("dtype")
-        super().__init__(
-            generator=gan_generator(
+        with layer_seeds(seed):
+            generator = gan_generator(
                 latent_dim, hw, channels, self.generator_units, dtype=dtype
-            ),
-            discriminator=gan_discriminator(
+            )
+            discriminator = gan_discriminator(
                 hw, channels, self.discriminator_units, pieces, dropout, dtype=dtype
-            ),
+            )
+        super().__init__(
+            generator=generator,
+            discriminator=discriminator,
             latent_dim=latent_dim,
             latent_distribution=latent_distribution,
             seed=seed,

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gans import utils
+from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.adversarial import AdversarialModel, _num_replicas
 from keras_gans.models.pggan.progressive_discriminator import ProgressiveDiscriminator
 from keras_gans.models.pggan.progressive_generator import ProgressiveGenerator
@@ -16,6 +17,20 @@ from keras_gans.models.pggan.progressive_network import (
 )
 
 __all__ = ["ProgressiveGAN", "paper_adam"]
+
+
+def _reset_moments(optimizer):
+    """Zeroes an optimizer's moment slots, gradient accumulators and step
+    count; its learning rate, a loss scale and an EMA of the weights stay."""
+    inner = getattr(optimizer, "inner_optimizer", None)
+    if inner is not None:  # LossScaleOptimizer: the scale is not a moment
+        _reset_moments(inner)
+        return
+    keep = {id(v) for v in getattr(optimizer, "_model_variables_moving_average", [])}
+    for variable in optimizer.variables:
+        if id(variable) in keep or "learning_rate" in variable.path:
+            continue
+        variable.assign(ops.zeros(variable.shape, variable.dtype))
 
 
 def paper_adam():
@@ -121,10 +136,13 @@ class ProgressiveGAN(AdversarialModel):
             fmap_max=fmap_max,
             dtype=kwargs.get("dtype"),
         )
-        generator = ProgressiveGenerator(normalize_latents=normalize_latents, **arch)
-        discriminator = ProgressiveDiscriminator(
-            mbstd_group_size=mbstd_group_size, **arch
-        )
+        with layer_seeds(seed):
+            generator = ProgressiveGenerator(
+                normalize_latents=normalize_latents, **arch
+            )
+            discriminator = ProgressiveDiscriminator(
+                mbstd_group_size=mbstd_group_size, **arch
+            )
         super().__init__(
             generator=generator,
             discriminator=discriminator,
@@ -248,14 +266,13 @@ class ProgressiveGAN(AdversarialModel):
             network.fade.alpha.assign(alpha)
 
     def reset_optimizers(self):
-        """Zeroes both optimizers' state (moments and step count), keeping the
+        """Zeroes both optimizers' moments and step count, keeping the
         learning rate: the official code does this whenever the level of
-        detail changes (`reset_opt_for_new_lod=True`)."""
+        detail changes (`reset_opt_for_new_lod=True`). A
+        `LossScaleOptimizer` keeps its dynamic loss scale (not optimizer
+        state of that kind) and resets its inner optimizer."""
         for optimizer in (self.g_optimizer, self.d_optimizer):
-            keep = getattr(optimizer, "_learning_rate", None)
-            for variable in optimizer.variables:
-                if variable is not keep and "learning_rate" not in variable.path:
-                    variable.assign(ops.zeros(variable.shape, variable.dtype))
+            _reset_moments(optimizer)
 
     # ---------------------------------------------------------------- compile
     def default_optimizer(self):
@@ -304,6 +321,11 @@ class ProgressiveGAN(AdversarialModel):
 
     def discriminator_variables(self):
         return self.discriminator.active_trainable_variables()
+
+    def data_image_shape(self):
+        """`(image_size, image_size, channels)`: batches come at full size in
+        every phase (`prepare_reals` takes them down)."""
+        return (self.image_size, self.image_size, self.channels)
 
     def prepare_reals(self, images):
         """Full-resolution reals -> the current phase's reals.

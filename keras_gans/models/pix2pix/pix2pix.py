@@ -15,6 +15,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.models import _checks
+from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.pix2pix.active_dropout import with_active_dropout
 from keras_gans.models.pix2pix.patch_discriminator import patch_discriminator
@@ -172,8 +174,8 @@ class Pix2Pix(AdversarialModel):
         policy = None if dtype is None else keras.dtype_policies.get(dtype)
         kwargs.pop("latent_dim", None)  # saved by the base config; no noise here
         kwargs.setdefault("name", "pix2pix")
-        super().__init__(
-            generator=unet_generator(
+        with layer_seeds(seed):
+            generator = unet_generator(
                 self.image_size,
                 input_channels,
                 channels,
@@ -182,8 +184,8 @@ class Pix2Pix(AdversarialModel):
                 dropout,
                 seed,
                 dtype=policy,
-            ),
-            discriminator=patch_discriminator(
+            )
+            discriminator = patch_discriminator(
                 n_layers,
                 input_channels,
                 channels,
@@ -191,7 +193,10 @@ class Pix2Pix(AdversarialModel):
                 normalization,
                 conditional_discriminator,
                 dtype=policy,
-            ),
+            )
+        super().__init__(
+            generator=generator,
+            discriminator=discriminator,
             latent_dim=None,
             seed=seed,
             dtype=policy,
@@ -274,39 +279,23 @@ class Pix2Pix(AdversarialModel):
                     f"targets.shape={_shape(targets_shape)}"
                 )
 
-    def _check_fit_data(self, x, y):
-        """Checks `fit`/`evaluate` data before any graph is traced."""
-        if isinstance(x, tf.data.Dataset):
-            spec = x.element_spec
-            if not isinstance(spec, (tuple, list)) or len(spec) != 2:
-                raise ValueError(f"{_PAIRS_MESSAGE} Received: a dataset of {spec}")
-            if all(isinstance(s, tf.TensorSpec) for s in spec):
-                self.check_batch_shapes(spec[0].shape, spec[1].shape)
-        elif y is not None and all(
-            isinstance(v, np.ndarray) or tf.is_tensor(v) for v in (x, y)
-        ):
-            self.check_batch_shapes(x.shape, y.shape)
+    def check_batch_spec(self, spec):
+        """`(inputs, targets)` pairs whose shapes `check_batch_shapes` takes."""
+        if len(spec) != 2:
+            raise ValueError(f"{_PAIRS_MESSAGE} Received: a dataset of {spec}")
+        self.check_batch_shapes(spec[0].shape, spec[1].shape)
+        for name, s in zip(("inputs", "targets"), spec):
+            if not tf.as_dtype(s.dtype).is_floating:
+                raise ValueError(
+                    f"`{name}` must be float images in [-1, 1]. "
+                    f"Received: {name}.dtype={tf.as_dtype(s.dtype).name}"
+                )
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit` on `(inputs, targets)`: a `tf.data.Dataset` of
-        batches, or arrays `x=inputs`, `y=targets`, in [-1, 1].
-
-        Raises:
-            ValueError: before training, when the data's structure, rank,
-                channels or size cannot train (see `check_batch_shapes`).
-        """
-        self._check_fit_data(x, y)
-        validation = kwargs.get("validation_data")
-        if isinstance(validation, tf.data.Dataset):
-            self._check_fit_data(validation, None)
-        elif isinstance(validation, (tuple, list)) and len(validation) == 2:
-            self._check_fit_data(*validation)
-        return super().fit(x, y, *args, **kwargs)
-
-    def evaluate(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.evaluate`, with the data checks of `fit`."""
-        self._check_fit_data(x, y)
-        return super().evaluate(x, y, *args, **kwargs)
+    def batch_value_checks(self, batch):
+        """Finite `inputs` and `targets`."""
+        return [
+            _checks.finite_check(n, x) for n, x in zip(("inputs", "targets"), batch)
+        ]
 
     # ------------------------------------------------------------------- hooks
     def unpack_batch(self, data):

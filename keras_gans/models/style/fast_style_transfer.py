@@ -33,6 +33,8 @@ from keras import ops
 from keras_gans import export as export_lib
 from keras_gans import utils
 from keras_gans.images import load_image
+from keras_gans.models import _checks
+from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.style._saving import compile_from_config, without_vgg_file
 from keras_gans.models.style.perceptual_loss import PerceptualLoss
 from keras_gans.models.style.transformation_network import (
@@ -51,7 +53,7 @@ def _to_pixels(images):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class FastStyleTransfer(keras.Model):
+class FastStyleTransfer(_checks.DataChecks, keras.Model):
     """A feed-forward style transfer network trained with perceptual losses.
 
     Johnson, Alahi and Fei-Fei, "Perceptual Losses for Real-Time Style
@@ -128,17 +130,18 @@ class FastStyleTransfer(keras.Model):
             seed=seed,
             dtype=None if dtype is None else self.dtype_policy,
         )
-        self.perceptual = PerceptualLoss(
-            content_weight=content_weight,
-            style_weight=style_weight,
-            tv_weight=tv_weight,
-            content_layer=content_layer,
-            style_layers=style_layers,
-            style_layer_weights=style_layer_weights,
-            pooling=pooling,
-            vgg_weights=vgg_weights,
-            name="perceptual_loss",
-        )
+        with layer_seeds(seed):  # a VGG without weights files: seeded too
+            self.perceptual = PerceptualLoss(
+                content_weight=content_weight,
+                style_weight=style_weight,
+                tv_weight=tv_weight,
+                content_layer=content_layer,
+                style_layers=style_layers,
+                style_layer_weights=style_layer_weights,
+                pooling=pooling,
+                vgg_weights=vgg_weights,
+                name="perceptual_loss",
+            )
         self.vgg_weights = self.perceptual.vgg_weights
         _, style_shapes = self.perceptual.target_shapes(32)
         self.style_grams = [
@@ -196,6 +199,22 @@ class FastStyleTransfer(keras.Model):
         )
         losses = self.perceptual(_to_pixels(stylized), content_target, self.style_grams)
         return {name: ops.mean(value) for name, value in losses.items()}
+
+    def check_batch_spec(self, spec):
+        """Float RGB content images `(batch, H, W, 3)`, H and W multiples of 4
+        (`fit` checks before training)."""
+        _checks.check_image_spec("images", spec[0], (None, None, 3))
+        shape = spec[0].shape
+        if any(d is not None and d % SIZE_MULTIPLE for d in shape[1:3]):
+            raise ValueError(
+                f"`images` height and width must be multiples of {SIZE_MULTIPLE}. "
+                f"Received: images.shape={tuple(shape)}"
+            )
+
+    def batch_value_checks(self, batch):
+        """Finite content images."""
+        batch = batch if isinstance(batch, (tuple, list)) else (batch,)
+        return [_checks.finite_check("images", batch[0])]
 
     def train_step(self, data):
         images = data[0] if isinstance(data, (tuple, list)) else data
