@@ -463,9 +463,7 @@ def image_to_image_endpoints_archive(
     names = [default] + [name for name in networks if name != default]
     for name in names:
         if not isinstance(name, str) or not name.isidentifier():
-            raise ValueError(
-                f"Signature names must be identifiers. Received: {name!r}"
-            )
+            raise ValueError(f"Signature names must be identifiers. Received: {name!r}")
     first = image_to_image_archive(
         networks[default],
         output=output,
@@ -475,11 +473,15 @@ def image_to_image_endpoints_archive(
     archive = keras.export.ExportArchive()
     for name in names:
         # Each sub-archive checks its network and builds its serving function.
-        sub = first if name == default else image_to_image_archive(
-            networks[name],
-            output=output,
-            training=training,
-            size_multiple=size_multiple,
+        sub = (
+            first
+            if name == default
+            else image_to_image_archive(
+                networks[name],
+                output=output,
+                training=training,
+                size_multiple=size_multiple,
+            )
         )
         archive.track(networks[name])
         fn = getattr(sub._tf_trackable, "serving_default")

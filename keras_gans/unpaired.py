@@ -62,7 +62,9 @@ CYCLEGAN_DATASETS = (
     "ukiyoe2photo",
     "vangogh2photo",
 )
-CYCLEGAN_URL = "https://people.eecs.berkeley.edu/~taesung_park/CycleGAN/datasets/{name}.zip"
+CYCLEGAN_URL = (
+    "https://people.eecs.berkeley.edu/~taesung_park/CycleGAN/datasets/{name}.zip"
+)
 SUBSETS = ("train", "test")
 _DECODABLE_FORMATS = ("BMP", "GIF", "JPEG", "PNG")
 

@@ -328,8 +328,12 @@ class CycleGAN(PresetMixin, keras.Model):
         fake_a = f(b, training=training)  # (B, H, W, C_a)
         lam = self.cycle_weight
         terms = {
-            "g_ab": _lsgan_generator_loss(self.discriminator_b(fake_b, training=training)),
-            "g_ba": _lsgan_generator_loss(self.discriminator_a(fake_a, training=training)),
+            "g_ab": _lsgan_generator_loss(
+                self.discriminator_b(fake_b, training=training)
+            ),
+            "g_ba": _lsgan_generator_loss(
+                self.discriminator_a(fake_a, training=training)
+            ),
             "cycle_a": lam * _l1(f(fake_b, training=training), a),
             "cycle_b": lam * _l1(g(fake_a, training=training), b),
         }

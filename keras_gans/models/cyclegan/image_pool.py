@@ -103,7 +103,12 @@ class ImagePool(keras.layers.Layer):
         _, pool, count, outputs = tf.while_loop(
             lambda i, *_: i < n,
             body,
-            (tf.constant(0), ops.convert_to_tensor(self.images), self.count.value, outputs),
+            (
+                tf.constant(0),
+                ops.convert_to_tensor(self.images),
+                self.count.value,
+                outputs,
+            ),
         )
         self.images.assign(pool)
         self.count.assign(count)

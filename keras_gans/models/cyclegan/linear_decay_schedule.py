@@ -37,7 +37,9 @@ class LinearDecaySchedule(keras.optimizers.schedules.LearningRateSchedule):
     [2.0, 2.0, 2.0, 1.6, 0.0]
     """
 
-    def __init__(self, initial_learning_rate=2e-4, total_steps=None, constant_fraction=0.5):
+    def __init__(
+        self, initial_learning_rate=2e-4, total_steps=None, constant_fraction=0.5
+    ):
         self.initial_learning_rate = check_float(
             "initial_learning_rate", initial_learning_rate, minimum=0.0, exclusive=True
         )
