@@ -418,20 +418,40 @@ def test_preset_builds_and_lists():
         CycleGAN.from_preset("cyclegan_horse2zebra")
 
 
+def _load_recipe(name):
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "recipes" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"{name}_recipe", path)
+    recipe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(recipe)
+    return recipe
+
+
+def test_digits_recipe_smoke_run_writes_its_outputs(tmp_path):
+    import json
+
+    flags = ["--generator-filters", "2", "--discriminator-filters", "2"]
+    flags += ["--residual-blocks", "1", "--epochs", "1", "--steps-per-epoch", "2"]
+    results = _load_recipe("cyclegan_digits").main(flags + ["--out", str(tmp_path)])
+    for name in ("ab_epoch_001.png", "ba_epoch_001.png"):
+        assert (tmp_path / "samples" / name).is_file()
+    assert (tmp_path / "losses.png").is_file()
+    assert (tmp_path / "model.keras").is_file()
+    served = tf.saved_model.load(str(tmp_path / "saved_model" / "1"))
+    assert {"serving_default", "AtoB", "BtoA"} <= set(served.signatures)
+    assert json.loads((tmp_path / "metrics.json").read_text()) == results
+    assert results["steps"] == 2 and results["num_heldout"] == 1000
+    for key in ("cycle_accuracy", "btoa_accuracy", "atob_l1"):
+        assert 0.0 <= results[key] <= 1.0
+
+
 @pytest.mark.large
 def test_digits_recipe_reaches_the_bars(tmp_path):
     """The `cyclegan_digits` defaults: F(G(a)) read right >= 90%, F(true
     edges) read right >= 85% on the 1000 held-out digits."""
-    import importlib.util
-    import pathlib
-
-    path = (
-        pathlib.Path(__file__).resolve().parents[1] / "recipes" / "cyclegan_digits.py"
-    )
-    spec = importlib.util.spec_from_file_location("cyclegan_digits_recipe", path)
-    recipe = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(recipe)
-    results = recipe.main(["--out", str(tmp_path / "run")])
+    results = _load_recipe("cyclegan_digits").main(["--out", str(tmp_path / "run")])
     assert results["cycle_accuracy"] >= 0.90, results
     assert results["btoa_accuracy"] >= 0.85, results
     assert 0.0 <= results["atob_l1"] <= 1.0
