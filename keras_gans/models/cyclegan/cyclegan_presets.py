@@ -42,7 +42,7 @@ PRESETS = {
             },
             "compile": {"jit_compile": False},
             "data": {"kind": "digit_unpaired"},
-            "epochs": 3,
+            "epochs": 5,
             "batch_size": 4,
             "seed": 20170330,
             "out": "runs/cyclegan_digits",
