@@ -448,3 +448,77 @@ def export_image_to_image(
         size_multiple=size_multiple,
     )
     return _write_archive(archive, export_dir, version)
+
+
+def image_to_image_endpoints_archive(
+    networks, default, output="float", training=False, size_multiple=1
+):
+    """An `ExportArchive` serving several image -> image networks by name.
+
+    One SavedModel has one `serving_default`; a model with several
+    translators (CycleGAN's A -> B and B -> A) serves each under a named
+    signature too. Every signature takes `image` float32 `(None, None,
+    None, C)` in [-1, 1] and returns `images`, as `image_to_image_archive`.
+
+    Args:
+        networks: dict of signature name (an identifier) -> `keras.Model`
+            with one image input of known channels.
+        default: str. The key of `networks` also served as
+            `serving_default`.
+        output: str. `"float"` or `"uint8"`.
+        training: bool. As `image_to_image_archive`.
+        size_multiple: int. Height and width must be multiples of it.
+
+    Returns:
+        A `keras.export.ExportArchive` with `serving_default` and one
+        signature per key of `networks`.
+
+    Raises:
+        ValueError: a bad argument, named.
+
+    Example:
+    >>> net = keras.Sequential([keras.Input((None, None, 1)),
+    ...                         keras.layers.Conv2D(1, 1)])
+    >>> archive = image_to_image_endpoints_archive({"AtoB": net}, "AtoB")
+    >>> import tempfile
+    >>> path = _write_archive(archive, tempfile.mkdtemp(), None)
+    >>> sorted(tf.saved_model.load(path).signatures)
+    ['AtoB', 'serving_default']
+    """
+    if not isinstance(networks, dict) or default not in networks:
+        raise ValueError(
+            "`networks` must be a dict of name -> network holding `default`. "
+            f"Received: networks={networks!r}, default={default!r}"
+        )
+    names = [default] + [name for name in networks if name != default]
+    for name in names:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"Signature names must be identifiers. Received: {name!r}")
+    first = image_to_image_archive(
+        networks[default],
+        output=output,
+        training=training,
+        size_multiple=size_multiple,
+    )
+    archive = keras.export.ExportArchive()
+    for name in names:
+        # Each sub-archive checks its network and builds its serving function.
+        sub = (
+            first
+            if name == default
+            else image_to_image_archive(
+                networks[name],
+                output=output,
+                training=training,
+                size_multiple=size_multiple,
+            )
+        )
+        archive.track(networks[name])
+        fn = getattr(sub._tf_trackable, "serving_default")
+        if name == default:
+            archive.add_endpoint("serving_default", fn)
+        archive.add_endpoint(name, fn)
+    return archive
+
+
+__all__.append("image_to_image_endpoints_archive")

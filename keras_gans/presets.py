@@ -28,7 +28,7 @@ import keras
 import tensorflow as tf
 
 from keras_gans import callbacks as callbacks_lib
-from keras_gans import data, pairs, recipe_evaluation
+from keras_gans import data, pairs, recipe_evaluation, unpaired
 from keras_gans.models import registry
 
 __all__ = [
@@ -87,9 +87,19 @@ def make_optimizer(spec):
 
 
 def _model_class(class_name):
+    import importlib
+
     import keras_gans.models
 
-    return getattr(keras_gans.models, class_name)
+    found = getattr(keras_gans.models, class_name, None)
+    if found is not None:
+        return found
+    # A family not exported from `keras_gans.models`: its presets' package.
+    for module_name in registry.PRESET_MODULES:
+        package = importlib.import_module(module_name.rsplit(".", 1)[0])
+        if hasattr(package, class_name):
+            return getattr(package, class_name)
+    raise ValueError(f"Unknown model class {class_name!r} in the presets.")
 
 
 def build(name, recipe=None, **overrides):
@@ -157,15 +167,16 @@ def build_dataset(recipe, tfds=False, data_dir=None):
     spec, batch_size, seed = recipe["data"], recipe["batch_size"], recipe["seed"]
     kind = spec["kind"]
     context = {}
-    if kind in ("digit_pairs", "pix2pix_folder") and tfds:
-        raise ValueError(
-            "`--tfds` is not used by this preset; its data are "
-            + (
-                "the embedded digit pairs."
-                if kind == "digit_pairs"
-                else "`--data-dir`."
+    if kind in ("digit_pairs", "pix2pix_folder", "digit_unpaired", "cyclegan_folder"):
+        if tfds:
+            raise ValueError(
+                "`--tfds` is not used by this preset; its data are "
+                + (
+                    "the embedded digit pairs."
+                    if kind in ("digit_pairs", "digit_unpaired")
+                    else "`--data-dir`."
+                )
             )
-        )
     if kind == "digits":
         pad_to = spec.get("pad_to")
         if tfds:
@@ -235,6 +246,50 @@ def build_dataset(recipe, tfds=False, data_dir=None):
             return next(iter(val))
 
         context["heldout"] = heldout
+    elif kind == "digit_unpaired":
+        if data_dir is not None:
+            raise ValueError(
+                "`--data-dir` is not used by this preset; its data are the "
+                "embedded digits and their edge maps."
+            )
+        size = _image_size(recipe)
+        ds = unpaired.digit_unpaired_dataset(
+            batch_size=batch_size, seed=seed, pad_to=size
+        )
+
+        def heldout_digits(num):
+            digits, edges, _ = unpaired.digit_heldout_pairs(size)
+            # a, b and their true counterparts: aligned pairs
+            return digits[:num], edges[:num], edges[:num], digits[:num]
+
+        context["heldout"] = heldout_digits
+    elif kind == "cyclegan_folder":
+        root = data_dir or unpaired.download_cyclegan_dataset(spec["dataset"])
+        size = _image_size(recipe)
+        context["data_dir"] = root
+        ds = unpaired.unpaired_folder_dataset(
+            root,
+            "train",
+            image_size=size,
+            load_size=spec["load_size"],
+            batch_size=batch_size,
+            seed=seed,
+        )
+
+        def heldout_folder(num):
+            test = unpaired.unpaired_folder_dataset(
+                root,
+                "test",
+                image_size=size,
+                jitter=False,
+                batch_size=num,
+                shuffle=False,
+                drop_remainder=False,
+            )
+            a, b = next(iter(test))
+            return a, b, None, None
+
+        context["heldout"] = heldout_folder
     else:
         raise ValueError(f"Unknown data kind {kind!r} in the recipe.")
     if spec.get("repeat"):
@@ -249,6 +304,8 @@ def sample_grid(recipe, context, out_dir):
     `runner.fit_and_export` (whose `grid_labels` is the grid's `labels`).
     """
     grid = recipe["grid"]
+    if grid["kind"] == "cycle_translations":
+        return _cycle_grid(grid, context, out_dir)
     if grid["kind"] != "translations":
         return None
     heldout = context["heldout"]
@@ -261,6 +318,25 @@ def sample_grid(recipe, context, out_dir):
         inputs[:num],
         targets[:num],
         groups=grid.get("groups", 1),
+    )
+
+
+def _cycle_grid(grid, context, out_dir):
+    """Both directions of an unpaired translator on held-out images."""
+    from keras_gans.models.cyclegan import CycleGrid
+
+    num = grid["num"]
+    a, b, true_b, true_a = context["heldout"](num)
+    num = min(num, len(a), len(b))
+    groups = grid.get("groups", 1)
+    num -= num % groups
+    return CycleGrid(
+        os.path.join(out_dir, "samples"),
+        a[:num],
+        b[:num],
+        targets_b=None if true_b is None else true_b[:num],
+        targets_a=None if true_a is None else true_a[:num],
+        groups=groups,
     )
 
 

@@ -15,7 +15,7 @@ Example:
 
 import numpy as np
 
-from keras_gans import evaluation, metrics, pairs, utils
+from keras_gans import evaluation, metrics, pairs, unpaired, utils
 
 __all__ = [
     "EVALUATIONS",
@@ -131,7 +131,59 @@ def _pix2pix_folder(model, context):
     return {"val_l1": round(total / count, 5), "num_val": images}
 
 
+def _cyclegan_digits(model, context):
+    """On the 1000 held-out digits (A) and their true edge maps (B): the
+    digit classifier's accuracy on the cycle reconstructions F(G(a))
+    (`cycle_accuracy`) and on F(true edges) (`btoa_accuracy`), and the mean
+    L1 in [0, 1] pixel units of G(a) against the true edge maps
+    (`atob_l1`)."""
+    size = model.sample_shape[0]
+    digits, edges, labels = unpaired.digit_heldout_pairs(size)
+    to_edges = model.translate(digits, direction="AtoB")
+    cycled = model.translate(to_edges, direction="BtoA")
+    from_edges = model.translate(edges, direction="BtoA")
+    crop = (size - 28) // 2
+
+    def accuracy(images):
+        centre = images[:, crop : crop + 28, crop : crop + 28]
+        return round(float(metrics.label_accuracy(centre, labels)), 4)
+
+    total, count = _l1(to_edges, edges)
+    return {
+        "cycle_accuracy": accuracy(cycled),
+        "btoa_accuracy": accuracy(from_edges),
+        "atob_l1": round(total / count, 5),
+        "num_heldout": int(len(labels)),
+    }
+
+
+def _cyclegan_folder(model, context):
+    """Mean cycle L1 (pixels in [0, 1]) of the test images, both ways:
+    |F(G(a)) - a| (`cycle_l1_a`) and |G(F(b)) - b| (`cycle_l1_b`)."""
+    ds = unpaired.unpaired_folder_dataset(
+        context["data_dir"],
+        "test",
+        image_size=model.sample_shape[0],
+        jitter=False,
+        batch_size=8,
+        shuffle=False,
+        drop_remainder=False,
+    )
+    sums = {"a": [0.0, 0], "b": [0.0, 0]}
+    for a, b in ds:
+        for key, x, there, back in (("a", a, "AtoB", "BtoA"), ("b", b, "BtoA", "AtoB")):
+            cycled = model.translate(
+                model.translate(x, direction=there), direction=back
+            )
+            part, n = _l1(cycled, x)
+            sums[key][0] += part
+            sums[key][1] += n
+    return {f"cycle_l1_{k}": round(t / max(n, 1), 5) for k, (t, n) in sums.items()}
+
+
 EVALUATIONS = {
+    "cyclegan_digits": _cyclegan_digits,
+    "cyclegan_folder": _cyclegan_folder,
     "digit_report": _digit_report,
     "cgan_digits": _cgan_digits,
     "pggan_digits": _pggan_digits,

@@ -47,6 +47,7 @@ PRESET_MODULES = (
     "keras_gans.models.cgan.cgan_presets",
     "keras_gans.models.pggan.pggan_presets",
     "keras_gans.models.pix2pix.pix2pix_presets",
+    "keras_gans.models.cyclegan.cyclegan_presets",
 )
 
 

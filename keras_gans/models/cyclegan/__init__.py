@@ -1,0 +1,24 @@
+"""CycleGAN (Zhu et al. 2017): ResNet generators, PatchGAN discriminators,
+the image history pool, the learning-rate schedule and the `CycleGAN`
+model that trains them on unpaired images."""
+
+from keras_gans.models.cyclegan.cycle_gan import DIRECTIONS, CycleGAN
+from keras_gans.models.cyclegan.cycle_grid import CycleGrid
+from keras_gans.models.cyclegan.image_pool import ImagePool
+from keras_gans.models.cyclegan.linear_decay_schedule import LinearDecaySchedule
+from keras_gans.models.cyclegan.resnet_generator import (
+    instance_norm,
+    paper_residual_blocks,
+    resnet_generator,
+)
+
+__all__ = [
+    "DIRECTIONS",
+    "CycleGAN",
+    "CycleGrid",
+    "ImagePool",
+    "LinearDecaySchedule",
+    "instance_norm",
+    "paper_residual_blocks",
+    "resnet_generator",
+]
