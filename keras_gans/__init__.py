@@ -30,6 +30,7 @@ from keras_gans.models import (  # noqa: E402
     GAN,
     AdversarialModel,
     ConditionalGAN,
+    CycleGAN,
     FastStyleTransfer,
     NeuralStyleTransfer,
     Pix2Pix,
@@ -51,6 +52,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AdversarialModel",
     "ConditionalGAN",
+    "CycleGAN",
     "DCGAN",
     "FastStyleTransfer",
     "GAN",

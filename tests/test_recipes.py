@@ -44,6 +44,8 @@ def test_recipe_smoke_run_writes_its_outputs(name, tmp_path):
         "pggan_celeba",
         "pix2pix_digits",
         "pix2pix_facades",
+        "cyclegan_digits",
+        "cyclegan_horse2zebra",
     ],
 )
 def test_recipes_are_thin_entry_points_of_presets(name):

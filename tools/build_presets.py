@@ -38,6 +38,9 @@ FIGURES = (
     "confident_fraction",
     "heldout_l1",
     "heldout_accuracy",
+    "cycle_accuracy",
+    "btoa_accuracy",
+    "atob_l1",
 )
 
 

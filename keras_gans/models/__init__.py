@@ -2,12 +2,21 @@
 
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.cgan import ConditionalGAN
+from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.pggan import ProgressiveGAN
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.style import FastStyleTransfer, NeuralStyleTransfer
 
-__all__ = ["AdversarialModel", "ConditionalGAN", "DCGAN", "GAN", "Pix2Pix"]
-__all__ += ["FastStyleTransfer", "NeuralStyleTransfer"]
-__all__ += ["ProgressiveGAN"]
+__all__ = [
+    "AdversarialModel",
+    "ConditionalGAN",
+    "CycleGAN",
+    "DCGAN",
+    "FastStyleTransfer",
+    "GAN",
+    "NeuralStyleTransfer",
+    "Pix2Pix",
+    "ProgressiveGAN",
+]

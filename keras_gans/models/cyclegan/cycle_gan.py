@@ -1,6 +1,5 @@
 """`CycleGAN`: unpaired image-to-image translation (Zhu et al. 2017)."""
 
-import inspect
 import math
 
 import keras
@@ -9,6 +8,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses
+from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.cyclegan.image_pool import ImagePool
 from keras_gans.models.cyclegan.linear_decay_schedule import LinearDecaySchedule
 from keras_gans.models.cyclegan.resnet_generator import (
@@ -192,19 +192,16 @@ class CycleGAN(PresetMixin, keras.Model):
             )
 
         def discriminator(c, k):
-            extra = {}
-            if "seed" in inspect.signature(patch_discriminator).parameters:
-                extra["seed"] = seed_of(k)
-            return patch_discriminator(
-                self.n_layers,
-                c,
-                c,
-                self.discriminator_filters,
-                "instance",
-                conditional=False,
-                dtype=policy,
-                **extra,
-            )
+            with layer_seeds(seed_of(k)):  # the PatchGAN builder is unseeded
+                return patch_discriminator(
+                    self.n_layers,
+                    c,
+                    c,
+                    self.discriminator_filters,
+                    "instance",
+                    conditional=False,
+                    dtype=policy,
+                )
 
         self.generator_ab = generator(channels, channels_b, 0, "generator_ab")
         self.generator_ba = generator(channels_b, channels, 1, "generator_ba")
