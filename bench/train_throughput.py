@@ -10,22 +10,24 @@ from different machines can be read relative to what the CPU can do.
     python bench/train_throughput.py --steps 3 --warmup 1  # smoke run
     python bench/train_throughput.py --out bench.json      # also write a file
 
-What is timed, per config and jit setting:
+What is timed, per config, for every variant (`--jit`, a list of
+`--steps-per-execution`), alternately:
 
-1. Build the model (seeded), `compile(jit_compile=...)` with its default
-   optimizers, and make a synthetic `tf.data.Dataset` of random images in
-   [-1, 1] (with int32 labels for conditional models), pre-batched to the
-   config's batch size, cached in memory and repeated.
-2. `fit(steps_per_epoch=warmup)`: tracing, XLA compilation and `warmup`
-   steps. Its wall time is `first_call_seconds`; `compile_seconds` estimates
-   the compilation alone as that time less `warmup` steps at the measured
-   rate.
-3. `repeats` calls of `fit(steps_per_epoch=steps)`, each timed as a whole
-   (so the per-call overhead of `fit`, a few ms, is spread over `steps`).
-   `ms_per_step` and `images_per_second` come from the fastest call; all
-   calls are listed in `ms_per_step_repeats`. `fit` reuses the train function
-   it built on the first call; `traces` counts how often `train_step` was
-   traced and should be 1 (a larger number means the timed calls retraced).
+1. Per variant, build the model (seeded), `compile(jit_compile=...,
+   steps_per_execution=...)` with its default optimizers (the reference
+   nets: Adam(2e-4, 0.5)), make a synthetic `tf.data.Dataset` of random
+   images in [-1, 1] (int32 labels for conditional models), cached and
+   repeated, and run a first `fit` (tracing, XLA compilation, `warmup`
+   steps): `first_call_seconds`.
+2. `repeats` rounds of one timed `fit(steps_per_epoch=steps)` per variant,
+   A, B, A, B, ... so that the shared machine's load falls on all alike.
+   `ms_per_step` is the median over the calls; every call is listed with
+   the load average beside it, and its speedup over the first variant's
+   call of the same round.
+3. FLOPs of one step (`bench/flops.py`): the traced `train_step` graph's
+   float-op count (`flops_method`), and the per-layer count of G and D
+   (3·G + 8·D) beside it; `gflops_per_second` and
+   `percent_of_matmul_peak` against the best matmul of the same run.
 
 Matmul: the best of several timed `tf.linalg.matmul` calls of two float32
 n x n matrices inside a `tf.function`, as 2 n^3 / seconds.
