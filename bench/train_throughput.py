@@ -10,22 +10,24 @@ from different machines can be read relative to what the CPU can do.
     python bench/train_throughput.py --steps 3 --warmup 1  # smoke run
     python bench/train_throughput.py --out bench.json      # also write a file
 
-What is timed, per config and jit setting:
+What is timed, per config, for every variant (`--jit`, a list of
+`--steps-per-execution`), alternately:
 
-1. Build the model (seeded), `compile(jit_compile=...)` with its default
-   optimizers, and make a synthetic `tf.data.Dataset` of random images in
-   [-1, 1] (with int32 labels for conditional models), pre-batched to the
-   config's batch size, cached in memory and repeated.
-2. `fit(steps_per_epoch=warmup)`: tracing, XLA compilation and `warmup`
-   steps. Its wall time is `first_call_seconds`; `compile_seconds` estimates
-   the compilation alone as that time less `warmup` steps at the measured
-   rate.
-3. `repeats` calls of `fit(steps_per_epoch=steps)`, each timed as a whole
-   (so the per-call overhead of `fit`, a few ms, is spread over `steps`).
-   `ms_per_step` and `images_per_second` come from the fastest call; all
-   calls are listed in `ms_per_step_repeats`. `fit` reuses the train function
-   it built on the first call; `traces` counts how often `train_step` was
-   traced and should be 1 (a larger number means the timed calls retraced).
+1. Per variant, build the model (seeded), `compile(jit_compile=...,
+   steps_per_execution=...)` with its default optimizers (the reference
+   nets: Adam(2e-4, 0.5)), make a synthetic `tf.data.Dataset` of random
+   images in [-1, 1] (int32 labels for conditional models), cached and
+   repeated, and run a first `fit` (tracing, XLA compilation, `warmup`
+   steps): `first_call_seconds`.
+2. `repeats` rounds of one timed `fit(steps_per_epoch=steps)` per variant,
+   A, B, A, B, ... so that the shared machine's load falls on all alike.
+   `ms_per_step` is the median over the calls; every call is listed with
+   the load average beside it, and its speedup over the first variant's
+   call of the same round.
+3. FLOPs of one step (`bench/flops.py`): the traced `train_step` graph's
+   float-op count (`flops_method`), and the per-layer count of G and D
+   (3·G + 8·D) beside it; `gflops_per_second` and
+   `percent_of_matmul_peak` against the best matmul of the same run.
 
 Matmul: the best of several timed `tf.linalg.matmul` calls of two float32
 n x n matrices inside a `tf.function`, as 2 n^3 / seconds.
@@ -42,22 +44,37 @@ import gc
 import json
 import os
 import pathlib
-import platform
 import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # no INFO lines from TF
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))  # bench/
+import flops  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import reference_nets  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from keras_gans import models  # noqa: E402
+from keras_gans import devices, models  # noqa: E402
 
 # label -> model class name in `keras_gans.models`, its constructor kwargs,
 # the batch size, and the kind of batches it trains on (a key of `DATA`).
 CONFIGS = {
+    # The two networks compared with PyTorch (bench/reference_nets.py).
+    "dcgan64_ref": dict(
+        builder="dcgan64_reference",
+        loss="non_saturating",
+        batch_size=64,
+        data="images",
+    ),
+    "cgan_mlp_ref": dict(
+        builder="mlp_cgan_reference",
+        loss="least_squares",
+        batch_size=64,
+        data="labeled",
+    ),
     "gan": dict(model="GAN", kwargs={}, batch_size=100, data="images"),
     "dcgan28": dict(
         model="DCGAN",
@@ -227,96 +244,146 @@ def _timed_fit(model, ds, steps):
     return time.perf_counter() - start
 
 
-def measure(label, config, jit_compile, steps, warmup, repeats):
-    """One result dict for a config at one jit setting."""
-    batch_size = config["batch_size"]
-    result = dict(
-        model=label,
-        model_class=config["model"],
-        config=config["kwargs"],
-        batch_size=batch_size,
-        jit_compile=jit_compile,
-        steps=steps,
-        warmup=warmup,
-    )
+def build_model(config, variant):
+    """A seeded, compiled model of `config` for one variant (jit, spe)."""
     keras.utils.set_random_seed(SEED)
-    model = getattr(models, config["model"])(seed=SEED, **config["kwargs"])
-    result["generator_params"] = model.generator.count_params()
-    result["discriminator_params"] = model.discriminator.count_params()
-    model.compile(jit_compile=jit_compile)
+    compile_kwargs = dict(
+        jit_compile=variant["jit_compile"],
+        steps_per_execution=variant["steps_per_execution"],
+    )
+    if "builder" in config:  # bench/reference_nets.py
+        model = getattr(reference_nets, config["builder"])(seed=SEED)
+        reference_nets.compile_reference(model, config["loss"], **compile_kwargs)
+    else:
+        model = getattr(models, config["model"])(seed=SEED, **config["kwargs"])
+        model.compile(**compile_kwargs)
     if "phase" in config:  # ProgressiveGAN: train this phase (alpha 0.5 if fading)
         model.set_phase(config["phase"], alpha=0.5)
-        result["phase"], result["resolution"] = config["phase"], model.resolution
-    # Keras falls back to False (with a warning) for models it deems unjittable.
-    result["jit_effective"] = bool(model.jit_compile)
-    ds = synthetic_dataset(model, config)
-    counter = _count_traces(model)
-    first = _timed_fit(model, ds, warmup)
-    times = [_timed_fit(model, ds, steps) / steps for _ in range(repeats)]
-    step = min(times)
-    result.update(
-        images_per_second=batch_size / step,
-        ms_per_step=1000 * step,
-        ms_per_step_repeats=[1000 * t for t in times],
-        first_call_seconds=first,
-        compile_seconds=max(first - warmup * step, 0.0),
-        traces=counter["traces"],
-    )
-    return result
+    return model
 
 
-def run_one(label, config, jit_compile, steps, warmup, repeats):
-    """`measure`, with any failure recorded in the result instead of raised."""
-    log(f"{label} jit_compile={jit_compile} ...")
+def _variant_name(variant):
+    return f"jit={variant['jit_compile']},spe={variant['steps_per_execution']}"
+
+
+def count_flops(model, config):
+    """FLOPs of one step: traced-graph count, per-layer count, graph op count."""
+    rng = np.random.default_rng(SEED)
+    arrays = DATA[config["data"]](model, config["batch_size"], rng)
+    batch = tuple(a[0] for a in arrays)  # one element: (batch, ...)
+    out = {}
     try:
-        result = measure(label, config, jit_compile, steps, warmup, repeats)
-    except Exception as e:  # a benchmark reports and goes on
+        graph, op_counts = flops.graph_flops(model, batch)
+        out.update(
+            flops_per_step=graph,
+            flops_method="tf_profiler_float_ops",
+            graph_ops=sum(op_counts.values()),
+            graph_op_types_top=dict(list(op_counts.items())[:8]),
+        )
+    except Exception as e:  # the count is optional; the timing is not
+        out["flops_error"] = f"{type(e).__name__}: {e}"[:300]
+    if "phase" not in config:  # the per-layer count walks every layer
+        per_layer = flops.gan_step_layer_flops(model, config["batch_size"])
+        out["flops_per_step_per_layer"] = per_layer
+        if "flops_per_step" not in out:
+            out.update(flops_per_step=per_layer, flops_method="per_layer")
+    return out
+
+
+def measure_config(label, config, variants, steps, warmup, repeats):
+    """Results of one config under every variant, timed alternately.
+
+    Each variant gets its own model (built, compiled, warmed up); then the
+    timed `fit` calls go A, B, C, A, B, C, ... so that the machine's load
+    falls on every variant alike. Per variant: the median step time of its
+    calls, all calls with the load average beside each, and the ratio of
+    each call to the first variant's call of the same round."""
+    batch_size = config["batch_size"]
+    runs = []
+    for variant in variants:
         result = dict(
             model=label,
-            model_class=config["model"],
-            config=config["kwargs"],
-            batch_size=config["batch_size"],
-            jit_compile=jit_compile,
-            error=f"{type(e).__name__}: {e}"[:2000],
+            model_class=config.get("model", config.get("builder")),
+            config=config.get("kwargs", {}),
+            batch_size=batch_size,
+            **variant,
+            steps=steps,
+            warmup=warmup,
         )
-        log(f"{label} jit_compile={jit_compile} failed: {result['error'][:300]}")
-    else:
+        model = build_model(config, variant)
+        result["generator_params"] = model.generator.count_params()
+        result["discriminator_params"] = model.discriminator.count_params()
+        if "phase" in config:
+            result["phase"], result["resolution"] = config["phase"], model.resolution
+        result["jit_effective"] = bool(model.jit_compile)
+        if not runs:  # the same graph for every variant: count once
+            flop_info = count_flops(model, config)
+        result.update(flop_info)
+        ds = synthetic_dataset(model, config)
+        counter = _count_traces(model)
+        result["first_call_seconds"] = _timed_fit(model, ds, warmup)
+        runs.append(dict(result=result, model=model, ds=ds, counter=counter, times=[]))
         log(
-            f"{label} jit_compile={jit_compile}: "
-            f"{result['images_per_second']:.0f} images/s, "
-            f"{result['ms_per_step']:.1f} ms/step, "
-            f"first call {result['first_call_seconds']:.1f} s, "
+            f"{label} {_variant_name(variant)}: built, first call "
+            f"{result['first_call_seconds']:.1f} s"
+        )
+    loads = []
+    for _ in range(repeats):
+        for run in runs:
+            run["times"].append(_timed_fit(run["model"], run["ds"], steps) / steps)
+            loads.append(os.getloadavg()[0])
+    base = runs[0]["times"]
+    results = []
+    for run in runs:
+        result, times = run["result"], run["times"]
+        step = float(np.median(times))
+        result.update(
+            images_per_second=batch_size / step,
+            ms_per_step=1000 * step,
+            ms_per_step_calls=[round(1000 * t, 2) for t in times],
+            load_average_calls=[
+                round(x, 2) for x in loads[runs.index(run) :: len(runs)]
+            ],
+            speedup_vs_first_variant_calls=[
+                round(b / t, 3) for b, t in zip(base, times)
+            ],
+            traces=run["counter"]["traces"],
+        )
+        result["speedup_vs_first_variant_median"] = float(
+            np.median(result["speedup_vs_first_variant_calls"])
+        )
+        if "flops_per_step" in result:
+            result["gflops_per_second"] = result["flops_per_step"] / step / 1e9
+        results.append(result)
+        log(
+            f"{label} {_variant_name(result)}: {result['images_per_second']:.0f} img/s, "
+            f"{result['ms_per_step']:.1f} ms/step (median), "
+            f"x{result['speedup_vs_first_variant_median']:.2f} vs first, "
             f"traces {result['traces']}"
         )
-        if result["traces"] != 1:
-            log(f"{label}: train_step traced {result['traces']} times (expected 1)")
+    return results
+
+
+def run_config(label, config, variants, steps, warmup, repeats):
+    """`measure_config`, with a failure recorded instead of raised."""
+    try:
+        results = measure_config(label, config, variants, steps, warmup, repeats)
+    except Exception as e:  # a benchmark reports and goes on
+        error = f"{type(e).__name__}: {e}"[:2000]
+        log(f"{label} failed: {error[:300]}")
+        results = [dict(model=label, **v, error=error) for v in variants]
     keras.backend.clear_session()
     gc.collect()
-    return result
+    return results
 
 
 # -------------------------------------------------------------------- main
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def machine_info():
     return dict(
-        cpu=cpu_model(),
-        cores=os.cpu_count(),
-        platform=platform.platform(),
-        python=platform.python_version(),
-        tensorflow=tf.__version__,
+        devices.describe_machine(),
         keras=keras.__version__,
         keras_backend=keras.backend.backend(),
-        gpus=[d.name for d in tf.config.list_physical_devices("GPU")],
+        load_average=os.getloadavg(),
         date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     )
 
@@ -334,14 +401,22 @@ def parse_args(argv=None):
         metavar="MODEL",
         help=f"configs to run, from {list(CONFIGS)}",
     )
-    parser.add_argument("--steps", type=int, default=30, help="timed steps per call")
+    parser.add_argument("--steps", type=int, default=32, help="timed steps per call")
     parser.add_argument(
-        "--warmup", type=int, default=5, help="untimed steps of the first call"
+        "--warmup", type=int, default=4, help="untimed steps of the first call"
     )
     parser.add_argument(
-        "--repeats", type=int, default=2, help="timed calls; the fastest is reported"
+        "--repeats", type=int, default=3, help="timed calls per variant (alternated)"
     )
-    parser.add_argument("--jit", choices=list(JIT_SETTINGS), default="both")
+    parser.add_argument("--jit", choices=list(JIT_SETTINGS), default="off")
+    parser.add_argument(
+        "--steps-per-execution",
+        type=int,
+        nargs="+",
+        default=[1],
+        metavar="N",
+        help="`compile(steps_per_execution=N)` variants",
+    )
     parser.add_argument(
         "--matmul-sizes",
         type=int,
@@ -355,20 +430,42 @@ def parse_args(argv=None):
     for name in ("steps", "warmup", "repeats"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be >= 1. Received: {getattr(args, name)}")
+    if min(args.steps_per_execution) < 1:
+        parser.error("--steps-per-execution must be >= 1")
     return args
+
+
+def _round_up(n, multiple):
+    return -(-n // multiple) * multiple
 
 
 def main(argv=None):
     args = parse_args(argv)
     report = dict(machine=machine_info())
     matmul = matmul_gflops(args.matmul_sizes)
-    report["matmul_gflops"] = max(matmul.values()) if matmul else None
-    report["matmul_gflops_by_size"] = {str(n): g for n, g in matmul.items()}
-    report["results"] = [
-        run_one(label, CONFIGS[label], jit, args.steps, args.warmup, args.repeats)
-        for label in args.models
+    variants = [
+        dict(jit_compile=jit, steps_per_execution=spe)
+        for spe in args.steps_per_execution
         for jit in JIT_SETTINGS[args.jit]
     ]
+    largest = max(args.steps_per_execution)  # fit steps: a multiple of every spe
+    steps, warmup = _round_up(args.steps, largest), _round_up(args.warmup, largest)
+    report["results"] = []
+    for label in args.models:
+        report["results"] += run_config(
+            label, CONFIGS[label], variants, steps, warmup, args.repeats
+        )
+    # The peak: the best matmul before or after the models (the load varies).
+    after = matmul_gflops(args.matmul_sizes)
+    for n, g in after.items():
+        matmul[n] = max(matmul[n], g)
+    peak = max(matmul.values()) if matmul else None
+    report["matmul_gflops"] = peak
+    report["matmul_gflops_by_size"] = {str(n): g for n, g in matmul.items()}
+    report["load_average_end"] = os.getloadavg()
+    for result in report["results"]:
+        if peak and "gflops_per_second" in result:
+            result["percent_of_matmul_peak"] = 100 * result["gflops_per_second"] / peak
     text = json.dumps(report, indent=2)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
