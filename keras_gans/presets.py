@@ -28,7 +28,7 @@ import keras
 import tensorflow as tf
 
 from keras_gans import callbacks as callbacks_lib
-from keras_gans import data, pairs, recipe_evaluation, unpaired
+from keras_gans import data, devices, pairs, recipe_evaluation, unpaired
 from keras_gans.models import registry
 
 __all__ = [
@@ -124,6 +124,9 @@ def build(name, recipe=None, **overrides):
         key: make_optimizer(value) if key.endswith("_optimizer") else value
         for key, value in recipe.get("compile", {}).items()
     }
+    # One place decides XLA: on where it was measured faster (accelerators),
+    # off on CPUs, unless a recipe or the caller says otherwise.
+    compile_kwargs.setdefault("jit_compile", devices.default_jit_compile())
     model.compile(**compile_kwargs)
     return model
 

@@ -19,8 +19,14 @@ GROUND_FLOOR = (
     "export",
     "distribute",
     "callbacks",
+    "devices",
+    "unpaired",
+    "augment",
+    "latent",
+    "checkpointing",
+    "_startup",
 )
-UPPER_FLOOR = ("runner", "presets", "recipe_evaluation", "cli")
+UPPER_FLOOR = ("runner", "presets", "recipe_evaluation", "cli", "workflow")
 MAX_LINES = 600
 
 

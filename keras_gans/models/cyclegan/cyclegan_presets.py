@@ -40,7 +40,7 @@ PRESETS = {
                 "identity_weight": 0.5,
                 "pool_size": 50,
             },
-            "compile": {"jit_compile": False},
+            "compile": {},
             "data": {"kind": "digit_unpaired"},
             "epochs": 5,
             "batch_size": 4,

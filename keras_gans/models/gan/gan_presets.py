@@ -18,7 +18,7 @@ PRESETS = {
         "figures": {"class_entropy": None, "digit_fd": None},
         "recipe": {
             "model": {"latent_dim": 100},
-            "compile": {"loss": "non_saturating", "jit_compile": True},
+            "compile": {"loss": "non_saturating"},
             "data": {"kind": "digits", "with_labels": False, "tfds": "mnist"},
             "epochs": 30,
             "batch_size": 100,

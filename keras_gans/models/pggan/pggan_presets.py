@@ -33,7 +33,7 @@ PRESETS = {
                 "fmap_max": 64,
             },
             # An EMA over ~100 steps: the phases are short. XLA was slower on CPU.
-            "compile": {"ema_decay": 0.99, "jit_compile": False},
+            "compile": {"ema_decay": 0.99},
             "data": {
                 "kind": "digits",
                 "with_labels": False,

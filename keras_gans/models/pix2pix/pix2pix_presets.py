@@ -39,7 +39,7 @@ PRESETS = {
                 "normalization": "batch",
                 "l1_weight": 100.0,
             },
-            "compile": {"loss": "non_saturating", "jit_compile": False},
+            "compile": {"loss": "non_saturating"},
             "data": {"kind": "digit_pairs"},
             "epochs": 6,
             "batch_size": 32,
