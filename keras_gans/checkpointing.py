@@ -307,7 +307,7 @@ class DivergenceGuard(keras.callbacks.Callback):
         bad = [
             w.path
             for w in self.model.weights
-            if w.dtype.is_floating
+            if "float" in str(w.dtype)
             and not bool(tf.reduce_all(tf.math.is_finite(tf.convert_to_tensor(w))))
         ]
         if bad:
@@ -336,6 +336,8 @@ class TrainingCheckpoint:
         every_seconds: float or `None`. Write one when this many seconds of
             training passed since the last one (used when `every_steps` is
             `None`).
+        at_epoch_end: bool. Also write one after the last step of every
+            epoch.
 
     `distribute.fit(..., checkpoint=ckpt)` calls `restore` before the first
     step and `after_step` after each step's callbacks; `after_step` returns
@@ -345,8 +347,11 @@ class TrainingCheckpoint:
 
     PREFIX = "ckpt-"
 
-    def __init__(self, directory, every_steps=None, every_seconds=300.0):
+    def __init__(
+        self, directory, every_steps=None, every_seconds=300.0, at_epoch_end=True
+    ):
         self.directory = os.fspath(directory)
+        self.at_epoch_end = at_epoch_end
         self.every_steps = every_steps
         self.every_seconds = every_seconds
         self.preempted = False
@@ -399,7 +404,8 @@ class TrainingCheckpoint:
                 json.dump(state, f, indent=2)
         for name in os.listdir(self.directory):
             old = os.path.join(self.directory, name)
-            if name.startswith(self.PREFIX) and old != path:
+            # Older checkpoints, and halves of one a kill interrupted.
+            if name.startswith((self.PREFIX, ".tmp-")) and old != path:
                 shutil.rmtree(old, ignore_errors=True)
         self.last_path = path
         self.saved_step = int(state["global_step"])
@@ -448,7 +454,8 @@ class TrainingCheckpoint:
 
     def after_step(self, model, iterator, state):
         """Saves if due or preempted; returns whether to stop (SIGTERM)."""
-        if self.preempted or self.due(state["global_step"]):
+        epoch_end = self.at_epoch_end and state["step"] == state.get("steps_per_epoch")
+        if self.preempted or epoch_end or self.due(state["global_step"]):
             self.save(model, iterator, state)
         return self.preempted
 

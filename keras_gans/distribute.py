@@ -258,7 +258,12 @@ def fit(
                 if checkpoint is not None and checkpoint.after_step(
                     model,
                     iterator,
-                    {**stopped, "batches": batches, "epochs": epochs},
+                    {
+                        **stopped,
+                        "batches": batches,
+                        "epochs": epochs,
+                        "steps_per_epoch": steps,
+                    },
                 ):
                     stopped["preempted"] = True
                     model.stop_training = True
@@ -279,7 +284,12 @@ def fit(
                 checkpoint.save(
                     model,
                     iterator,
-                    {**stopped, "batches": batches, "epochs": epochs},
+                    {
+                        **stopped,
+                        "batches": batches,
+                        "epochs": epochs,
+                        "steps_per_epoch": steps,
+                    },
                 )
             callback_list.on_train_end(dict(logs))
     finally:

@@ -59,9 +59,8 @@ import time
 import keras
 import tensorflow as tf
 
-from keras_gans import utils
 from keras_gans import callbacks as callbacks_lib
-from keras_gans import checkpointing, distribute
+from keras_gans import checkpointing, distribute, utils
 from keras_gans import export as export_lib
 
 __all__ = [

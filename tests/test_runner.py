@@ -51,7 +51,8 @@ def test_fit_and_export_writes_every_artefact(tmp_path):
         "metrics.json",
     ):
         assert (tmp_path / name).is_file(), name
-    assert not (tmp_path / "backup").exists()  # removed once training ends
+    assert not (tmp_path / "checkpoints").exists()  # removed once training ends
+    assert not (tmp_path / ".lock").exists()
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved == results
     assert results["steps"] == 4 and results["epochs"] == 2
@@ -63,7 +64,7 @@ def test_fit_and_export_writes_every_artefact(tmp_path):
     assert reloaded.d_optimizer.iterations.numpy() == 4
 
 
-def test_interrupted_run_resumes_where_the_backup_left_it(tmp_path):
+def test_interrupted_run_resumes_where_the_checkpoint_left_it(tmp_path):
     straight = _model()
     runner.fit_and_export(straight, _dataset(), tmp_path / "a", epochs=3, verbose=0)
 
@@ -77,7 +78,7 @@ def test_interrupted_run_resumes_where_the_backup_left_it(tmp_path):
             callbacks=[Crash(at_epoch=2)],
             verbose=0,
         )
-    assert (tmp_path / "b" / "backup").is_dir()
+    assert (tmp_path / "b" / "checkpoints").is_dir()
     assert not (tmp_path / "b" / "model.keras").exists()
 
     resumed = _model()  # a new process would build the model afresh
