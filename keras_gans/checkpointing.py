@@ -10,9 +10,15 @@ the training driver (`keras_gans.distribute.fit`) use:
 - `TrainingCheckpoint(directory, every_steps, every_seconds)`: step-exact
   checkpoints. Each is a folder `ckpt-<global step>` holding the model's
   weights with both optimizers and its random stream (`model.save_weights`),
-  the loss trackers, the data iterator's position (`tf.train.Checkpoint`
-  of the iterator; when a pipeline cannot be saved, the number of batches
-  to skip after a restart) and the loop counters (`state.json`). The
+  the loss trackers and the loop counters (`state.json`), with the number
+  of batches read so far: the data position. A restarted run reads its
+  pipeline afresh and skips that many batches, which reproduces the exact
+  position for any pipeline whose order depends only on its seeds (the
+  package's `data`/`pairs` pipelines, with `keras.utils.set_random_seed`
+  called before they are built). Replaying is used rather than
+  `tf.train.Checkpoint(iterator=...)`, which does not restore the order of
+  later reshuffled passes of a `repeat`ed `shuffle`, and costs only
+  reading (not training on) the skipped batches. The
   previous checkpoint is removed only after the new one is complete. It
   also turns SIGTERM into "finish this step, checkpoint, stop".
 - `RunLock(out_dir)`: one run per output folder (`<out>/.lock` holds the
@@ -327,6 +333,19 @@ class DivergenceGuard(keras.callbacks.Callback):
 
 
 # ------------------------------------------------------------- checkpoints
+def _skip(iterator, count):
+    """Reads and drops `count` elements of `iterator` (inside a graph loop)."""
+    if count <= 0:
+        return
+
+    @tf.function
+    def skip(n):
+        for _ in tf.range(n):
+            next(iterator)
+
+    skip(tf.constant(count, tf.int64))
+
+
 class TrainingCheckpoint:
     """Step-exact checkpoints of a training loop under `directory`.
 
@@ -359,7 +378,6 @@ class TrainingCheckpoint:
         self.saved_step = None
         self._last_time = time.monotonic()
         self._previous_handler = None
-        self._iterator_checkpointable = True
 
     # ---------------------------------------------------------------- files
     def latest(self):
@@ -375,8 +393,9 @@ class TrainingCheckpoint:
         return os.path.join(self.directory, names[-1]) if names else None
 
     def save(self, model, iterator, state):
-        """Writes a checkpoint of `model`, `iterator` and the dict `state`
-        (which must hold `global_step`); returns its folder."""
+        """Writes a checkpoint of `model` and the dict `state` (which must
+        hold `global_step`, and `batches`: the batches read from the data
+        iterator); returns its folder."""
         path = os.path.join(
             self.directory, f"{self.PREFIX}{int(state['global_step']):09d}"
         )
@@ -385,21 +404,6 @@ class TrainingCheckpoint:
             model.save_weights(os.path.join(tmp, "model.weights.h5"))
             trackers = [v.numpy() for m in model.metrics for v in m.variables]
             np.savez(os.path.join(tmp, "trackers.npz"), *trackers)
-            state["iterator"] = False
-            if iterator is not None and self._iterator_checkpointable:
-                try:
-                    tf.train.Checkpoint(iterator=iterator).write(
-                        os.path.join(tmp, "iterator", "ckpt")
-                    )
-                    state["iterator"] = True
-                except (tf.errors.OpError, TypeError, ValueError) as e:
-                    self._iterator_checkpointable = False
-                    _LOG.warning(
-                        "The data pipeline cannot be checkpointed (%s); a resumed "
-                        "run skips the %d batches already used instead.",
-                        e,
-                        state["batches"],
-                    )
             with open(os.path.join(tmp, "state.json"), "w") as f:
                 json.dump(state, f, indent=2)
         for name in os.listdir(self.directory):
@@ -413,8 +417,9 @@ class TrainingCheckpoint:
         return path
 
     def restore(self, model, iterator):
-        """Loads the newest checkpoint into `model` and `iterator`; returns
-        its state dict, or `None` when there is none."""
+        """Loads the newest checkpoint into `model`, moves the fresh data
+        `iterator` past the batches already used; returns the checkpoint's
+        state dict, or `None` when there is none."""
         path = self.latest()
         if path is None:
             return None
@@ -428,13 +433,7 @@ class TrainingCheckpoint:
             for variable, value in zip(variables, values):
                 variable.assign(value)
         if iterator is not None:
-            if state.get("iterator"):
-                tf.train.Checkpoint(iterator=iterator).read(
-                    os.path.join(path, "iterator", "ckpt")
-                ).expect_partial()
-            else:
-                for _ in range(int(state.get("batches", 0))):
-                    next(iterator)
+            _skip(iterator, int(state.get("batches", 0)))
         self.last_path = path
         self.saved_step = int(state["global_step"])
         self._last_time = time.monotonic()
