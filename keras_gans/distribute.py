@@ -240,7 +240,6 @@ def fit(
     batches = global_step
     stopped = {"epoch": initial_epoch, "step": 0, "global_step": global_step}
     stopped["preempted"] = False
-    model.stopped_at = stopped
     try:
         callback_list.on_train_begin()
         logs = {}
@@ -293,6 +292,7 @@ def fit(
                 )
             callback_list.on_train_end(dict(logs))
     finally:
+        model.stopped_at = dict(stopped)  # set late: Keras tracks (copies) dicts
         if checkpoint is not None:
             checkpoint.uninstall_sigterm_handler()
     model._initial_epoch = None
