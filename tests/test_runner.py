@@ -263,3 +263,38 @@ def test_model_keras_is_written_under_a_temporary_name(tmp_path, monkeypatch):
     runner.fit_and_export(_model(), _dataset(), tmp_path, epochs=1, verbose=0)
     assert seen == [f".tmp-{os.getpid()}-model.keras"]
     keras.saving.load_model(tmp_path / "model.keras")
+
+
+def test_a_pix2pix_folder_with_only_train_validates_on_a_seeded_fraction(
+    tmp_path, caplog
+):
+    from PIL import Image
+
+    from keras_gans import presets
+
+    root = tmp_path / "mine"
+    (root / "train").mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for i in range(40):
+        pixels = rng.integers(0, 256, (40, 80, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(root / "train" / f"{i:02d}.jpg")
+    args = runner.preset_parser("pix2pix_facades").parse_args(
+        ["--image-size", "32", "--load-size", "36", "--batch-size", "2"]
+    )
+    recipe = runner.preset_recipe("pix2pix_facades", args)
+    splits = []
+    for _ in range(2):
+        with caplog.at_level("WARNING", logger="keras_gans"):
+            ds, context = presets.build_dataset(recipe, data_dir=str(root))
+        val = sorted(os.listdir(context["validation_dir"]))
+        splits.append(val)
+    assert "has no validation folder: validating on 2 of its 40 pairs" in caplog.text
+    assert len(splits[0]) == 2 and splits[0] == splits[1]  # 5%, by the seed
+    inputs, targets = context["heldout"](2)
+    assert inputs.shape == (2, 32, 32, 3) and targets.shape == (2, 32, 32, 3)
+    assert next(iter(ds))[0].shape == (2, 32, 32, 3)
+    held = set(splits[0])
+    train = set(
+        os.listdir(os.path.join(os.path.dirname(context["validation_dir"]), "train"))
+    )
+    assert len(train) == 38 and not held & train
