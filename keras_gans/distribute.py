@@ -225,23 +225,27 @@ def fit(
     if not multi_worker:
         model.make_train_function()
     iterator = iter(distributed)
-    # `BackupAndRestore` sets the epoch to resume from, as `fit` reads it.
-    initial_epoch = getattr(model, "_initial_epoch", None) or initial_epoch
-    global_step, first_step = initial_epoch * steps, 0
+    global_step, first_step, restored = initial_epoch * steps, 0, False
+    batches = 0  # read from `iterator`: what a resumed run skips
     if checkpoint is not None:
         state = checkpoint.restore(model, iterator)
         if state is not None:
             initial_epoch, first_step = state["epoch"], state["step"]
-            global_step = state["global_step"]
+            global_step, restored = state["global_step"], True
+            batches = state.get("batches", global_step)
         for callback in callback_list.callbacks:
             if hasattr(callback, "initial_step"):
                 callback.initial_step = global_step
         checkpoint.install_sigterm_handler()
-    batches = global_step
     stopped = {"epoch": initial_epoch, "step": 0, "global_step": global_step}
     stopped["preempted"] = False
     try:
         callback_list.on_train_begin()
+        if not restored and getattr(model, "_initial_epoch", None):
+            # `BackupAndRestore` sets the epoch to resume from, as `fit` reads it.
+            initial_epoch = model._initial_epoch
+            global_step = stopped["global_step"] = initial_epoch * steps
+            stopped["epoch"] = initial_epoch
         logs = {}
         for epoch in range(initial_epoch, epochs):
             if first_step == 0:

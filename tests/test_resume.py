@@ -118,9 +118,14 @@ def uninterrupted(tmp_path_factory):
 
 
 def _kill_points(count, seed=None):
+    """`count` distinct random (step, where) kill points, sorted by step."""
     rng = np.random.default_rng(seed)
-    steps = np.sort(rng.choice(np.arange(1, TOTAL), size=count, replace=False))
-    return [f"{s}:{rng.choice(['step', 'save'])}" for s in steps]
+    points = [f"{s}:{w}" for s in range(1, TOTAL) for w in ("step", "save")]
+    if count < TOTAL - 1:  # distinct steps, for one chain of kills
+        steps = rng.choice(np.arange(1, TOTAL), size=count, replace=False)
+        return [f"{s}:{rng.choice(['step', 'save'])}" for s in sorted(steps)]
+    chosen = rng.choice(len(points), size=count, replace=False)
+    return [points[i] for i in sorted(chosen)]
 
 
 def _differences(a, b):
