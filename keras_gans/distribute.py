@@ -35,7 +35,12 @@ model's own `train_step` through `strategy.run` on a distributed dataset,
 reads the metrics in cross-replica context (so they cover all replicas),
 and calls Keras callbacks (progress bar, `History`, `SampleGrid`,
 `BackupAndRestore`-style callbacks that act on epoch ends) as `fit` does.
-`runner.fit_and_export` uses it for `MultiWorkerMirroredStrategy`.
+It is also the loop that resumes at any step: given a
+`keras_gans.checkpointing.TrainingCheckpoint`, it restores the newest
+checkpoint (weights, optimizers, random stream, trackers, counters, data
+position) before the first step, writes one when asked after a step, and
+on SIGTERM finishes the step, writes one and stops. `runner.fit_and_export`
+trains every model through it (`model.fit` stays available to users).
 """
 
 import json

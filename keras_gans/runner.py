@@ -525,7 +525,7 @@ def run_preset(name, argv=None, parser_class=None):
 
     Builds the data and the model from the preset's recipe (with the flags
     of `preset_parser(name)` applied), trains it with `fit_and_export`
-    (sample grids, loss curves, backup, `model.keras`, SavedModel), writes
+    (sample grids, loss curves, checkpoints, `model.keras`, SavedModel), writes
     the recipe's evaluation into `metrics.json` and prints it as one JSON
     line.
 
@@ -538,7 +538,9 @@ def run_preset(name, argv=None, parser_class=None):
         dict: the contents of `metrics.json`.
 
     Raises:
-        ValueError: an unknown preset or a bad argument value.
+        ValueError: an unknown preset or a bad argument value;
+            `checkpointing.RunLockedError` when another live run writes to
+            `--out` (checked before anything is built); `DivergedError`.
     """
     import sys
 
