@@ -309,20 +309,34 @@ class DivergenceGuard(keras.callbacks.Callback):
                 f"Training diverged at step {step}: non-finite {values}.", step=step
             )
 
+    def _float_weights(self):
+        return [w for w in self.model.weights if "float" in str(w.dtype)]
+
     def check_weights(self, step):
+        weights = self._float_weights()
+        if len(weights) != getattr(self, "_checked_count", None):
+            # One graph, one device sync per check; re-made if weights change.
+            self._checked_count = len(weights)
+            self._all_finite = tf.function(
+                lambda: tf.reduce_all(
+                    tf.stack(
+                        [tf.reduce_all(tf.math.is_finite(w.value)) for w in weights]
+                    )
+                )
+            )
+        if bool(self._all_finite()):
+            return
         bad = [
             w.path
-            for w in self.model.weights
-            if "float" in str(w.dtype)
-            and not bool(tf.reduce_all(tf.math.is_finite(tf.convert_to_tensor(w))))
+            for w in weights
+            if not bool(tf.reduce_all(tf.math.is_finite(w.value)))
         ]
-        if bad:
-            shown = ", ".join(bad[:3]) + (" ..." if len(bad) > 3 else "")
-            raise DivergedError(
-                f"Training diverged at step {step}: non-finite weights in "
-                f"{len(bad)} variable(s) ({shown}).",
-                step=step,
-            )
+        shown = ", ".join(bad[:3]) + (" ..." if len(bad) > 3 else "")
+        raise DivergedError(
+            f"Training diverged at step {step}: non-finite weights in "
+            f"{len(bad)} variable(s) ({shown}).",
+            step=step,
+        )
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
