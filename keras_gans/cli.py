@@ -49,44 +49,67 @@ def _looks_like_file(name):
 
 
 def _load_model(name):
-    """A `.keras` file (loaded with `safe_mode=True`) or a preset's model."""
+    """A `.keras` file (loaded with `safe_mode=True`, never turned off) or a
+    preset's model. Any Keras model loads; each command then asks the model
+    for what it needs (`generate`, `translate`, `export_archive`)."""
     import zipfile
 
     import keras
 
-    from keras_gans.models import AdversarialModel, registry
+    from keras_gans.models import registry
 
     if _looks_like_file(name):
         path = pathlib.Path(name)
         if not path.is_file():
             raise FileNotFoundError(f"Model file not found: {path}")
+        if not zipfile.is_zipfile(path):
+            raise ValueError(f"Not a `.keras` model file (not a zip archive): {path}")
         try:
             # compile=True (the default): `compile()` makes the EMA generator.
-            model = keras.saving.load_model(path, safe_mode=True)
+            return keras.saving.load_model(path, safe_mode=True)
         except zipfile.BadZipFile as e:
             raise ValueError(f"Not a `.keras` model file: {path} ({e})") from e
-    else:
-        try:
-            registry.resolve_name(name)
-        except ValueError:
+        except Exception as e:  # a config Keras cannot rebuild safely
+            message = " ".join(str(e).split())[:300]
             raise ValueError(
-                f"{name!r} is neither a `.keras` file nor a preset. Presets: "
-                f"{', '.join(registry.preset_names())}"
-            ) from None
-        model = registry.load_preset(name)
-    if not isinstance(model, AdversarialModel):
+                f"Cannot load {path} as a Keras model with safe_mode=True: "
+                f"{type(e).__name__}: {message}"
+            ) from e
+    try:
+        registry.resolve_name(name)
+    except ValueError:
         raise ValueError(
-            f"{name} holds a {type(model).__name__}, not a keras_gans "
-            "adversarial model (GAN, DCGAN, ConditionalGAN, ...)."
+            f"{name!r} is neither a `.keras` file nor a preset. Presets: "
+            f"{', '.join(registry.preset_names())}"
+        ) from None
+    return registry.load_preset(name)
+
+
+def _require(model, method, name, hint):
+    """Raises a one-line ValueError when `model` has no `method`."""
+    if not callable(getattr(model, method, None)):
+        raise ValueError(
+            f"{name} holds a {type(model).__name__}, which has no `{method}`: {hint}"
         )
-    return model
+
+
+def _draws_from_noise(model, name):
+    _require(
+        model,
+        "generate",
+        name,
+        f"it does not draw from noise (use `{PROG} translate` for image-to-"
+        "image models)"
+        if callable(getattr(model, "translate", None))
+        else "it is not a keras_gans image model",
+    )
 
 
 def _parse_labels(text, model, num):
     """`--labels` -> `(labels, rows)`: int array `(n,)` or `None`, grid rows."""
     import numpy as np
 
-    if model.num_classes is None:
+    if getattr(model, "num_classes", None) is None:
         if text is not None:
             raise ValueError(
                 f"{type(model).__name__} is unconditional; drop `--labels`. "
@@ -152,9 +175,12 @@ def _read_inputs(paths, shape):
             image = keras.utils.load_img(path, color_mode=mode)
             arrays.append(keras.utils.img_to_array(image).astype("uint8"))
         images = np.stack(arrays)
-    if images.ndim != 4 or tuple(images.shape[1:]) != tuple(shape):
+    if images.ndim != 4 or any(
+        want is not None and want != got for want, got in zip(shape, images.shape[1:])
+    ):
+        wanted = tuple("any" if d is None else d for d in shape)
         raise ValueError(
-            f"`--input` must hold images of shape {tuple(shape)} for this model. "
+            f"`--input` must hold images of shape {wanted} for this model. "
             f"Received: images of shape {tuple(images.shape)}"
         )
     if images.dtype == np.uint8:
@@ -168,10 +194,12 @@ def cmd_sample(args):
 
     _check_positive("--num", args.num)
     model = _load_model(args.model)
+    _draws_from_noise(model, args.model)
     labels, rows = _parse_labels(args.labels, model, args.num)
     num = args.num if labels is None else len(labels)
+    kwargs = {} if args.no_ema is False else {"use_ema": False}
     images = model.generate(
-        num, labels=labels, seed=args.seed, use_ema=not args.no_ema
+        num, labels=labels, seed=args.seed, **kwargs
     )  # (n, H, W, C) in [-1, 1]
     print(plotting.save_image_grid(images, args.out, rows=rows))
     if args.npy is not None:
@@ -185,12 +213,15 @@ def cmd_translate(args):
     from keras_gans import plotting
 
     model = _load_model(args.model)
-    if not hasattr(model, "translate"):
-        raise ValueError(
-            f"{type(model).__name__} draws from noise; use `{PROG} sample`. "
-            f"Received: {args.model}"
-        )
-    in_shape = (*model.sample_shape[:2], model.input_channels)
+    _require(
+        model,
+        "translate",
+        args.model,
+        f"it draws from noise (use `{PROG} sample`)"
+        if callable(getattr(model, "generate", None))
+        else "it is not a keras_gans image-to-image model",
+    )
+    in_shape = _input_shape(model)
     inputs = _read_inputs(args.input, in_shape)
     translated = model.translate(inputs)  # (n, H, W, C) in [-1, 1]
     if in_shape[-1] == translated.shape[-1]:  # input | translated side by side
@@ -203,16 +234,33 @@ def cmd_translate(args):
     return 0
 
 
+def _input_shape(model):
+    """`(H, W, C)` of the images `translate` takes (`None`: any size)."""
+    shape = getattr(model, "sample_shape", None)
+    height, width = (shape[0], shape[1]) if shape else (None, None)
+    channels = getattr(model, "input_channels", None)
+    if channels is None:
+        channels = shape[-1] if shape else 3
+    return (height, width, channels)
+
+
 def cmd_export(args):
     from keras_gans import export
 
     model = _load_model(args.model)
+    _require(
+        model,
+        "export_archive",
+        args.model,
+        "it is not a keras_gans model that describes its SavedModel",
+    )
+    options = {} if args.no_ema is False else {"use_ema": False}
     path = export.export_generator(
         model,
         args.export_dir,
         version=args.version,
         output=args.output,
-        use_ema=not args.no_ema,
+        **options,
     )
     print(path)
     return 0
@@ -223,6 +271,7 @@ def cmd_evaluate(args):
 
     _check_positive("--num", args.num)
     model = _load_model(args.model)
+    _draws_from_noise(model, args.model)
     digit_shape = (*getattr(metrics, "IMAGE_SIZE", (28, 28)), 1)
     shape = tuple(model.sample_shape)
     if shape != digit_shape:
@@ -233,7 +282,7 @@ def cmd_evaluate(args):
         )
     labels = None
     num = args.num
-    if model.num_classes is not None:
+    if getattr(model, "num_classes", None) is not None:
         # num // num_classes of each class: 100 per class for the default 1000.
         labels, _ = _parse_labels("per_class", model, args.num)
         num = len(labels)

@@ -35,7 +35,12 @@ model's own `train_step` through `strategy.run` on a distributed dataset,
 reads the metrics in cross-replica context (so they cover all replicas),
 and calls Keras callbacks (progress bar, `History`, `SampleGrid`,
 `BackupAndRestore`-style callbacks that act on epoch ends) as `fit` does.
-`runner.fit_and_export` uses it for `MultiWorkerMirroredStrategy`.
+It is also the loop that resumes at any step: given a
+`keras_gans.checkpointing.TrainingCheckpoint`, it restores the newest
+checkpoint (weights, optimizers, random stream, trackers, counters, data
+position) before the first step, writes one when asked after a step, and
+on SIGTERM finishes the step, writes one and stops. `runner.fit_and_export`
+trains every model through it (`model.fit` stays available to users).
 """
 
 import json
@@ -128,10 +133,13 @@ def is_chief(strategy=None):
     return task_type in (None, "worker") and task_id == 0 and not has_chief
 
 
-def _steps(dataset, steps_per_epoch):
+def _steps(dataset, steps_per_epoch, count_unknown=False):
     if steps_per_epoch is not None:
         return utils.check_int("steps_per_epoch", steps_per_epoch, minimum=1)
     cardinality = int(dataset.cardinality())
+    if cardinality == tf.data.UNKNOWN_CARDINALITY and count_unknown:
+        # One pass to count the batches (e.g. after a `filter`).
+        return int(dataset.reduce(0, lambda count, _: count + 1))
     if cardinality < 0:
         raise ValueError(
             "The dataset's length is unknown or infinite; pass `steps_per_epoch` "
@@ -148,15 +156,24 @@ def fit(
     callbacks=None,
     verbose=1,
     initial_epoch=0,
+    checkpoint=None,
 ):
-    """`model.fit` for a GAN of this package, under any `tf.distribute` strategy.
+    """`model.fit` for a GAN of this package, under any `tf.distribute` strategy,
+    resumable at any step.
 
     Runs `model.train_step` in every replica of the model's strategy (the
     one whose scope built it) on global batches of `dataset`, split across
     replicas by `strategy.experimental_distribute_dataset`; Keras callbacks
     receive the usual calls and logs. Use it for
     `MultiWorkerMirroredStrategy`, where `model.fit` does not run; under
-    other strategies it gives the same updates as `model.fit`.
+    other strategies it runs the model's own Keras train function (the one
+    `model.fit` runs, re-made when the model re-makes it), so it gives the
+    same updates as `model.fit`.
+
+    The dataset is repeated and read through one iterator for the whole
+    run: epoch `e` is the `e`-th pass, so the data order depends only on the
+    pipeline's seeds, and a `checkpointing.TrainingCheckpoint` can save and
+    restore the exact position.
 
     Args:
         model: a compiled `AdversarialModel`.
@@ -165,27 +182,40 @@ def fit(
             passes the same pipeline; `tf.data` shards it.
         epochs: int. Index of the last epoch, as in `fit`.
         steps_per_epoch: int or `None`. Steps per epoch; `None` uses the
-            dataset's length (which must be finite).
+            dataset's length (which must be finite; an unknown length is
+            counted once, except under multi-worker training).
         callbacks: list of `keras.callbacks.Callback`.
         verbose: 0, 1 or 2, as in `fit`.
         initial_epoch: int. Epoch to start from, as in `fit`.
+        checkpoint: a `keras_gans.checkpointing.TrainingCheckpoint` or
+            `None`. Restored before the first step (the run continues from
+            the step it holds), written after the steps it asks for; on
+            SIGTERM the loop writes one and stops after the current step.
 
     Returns:
-        The `keras.callbacks.History` of the run.
+        The `keras.callbacks.History` of the run; `model.stopped_at` holds
+        `{"epoch", "step", "global_step", "preempted"}` where it stopped.
     """
     if not getattr(model, "compiled", False):
         raise ValueError("`model` must be compiled before `fit`.")
     strategy = model.distribute_strategy
-    steps = _steps(dataset, steps_per_epoch)
+    multi_worker = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+    steps = _steps(dataset, steps_per_epoch, count_unknown=not multi_worker)
     # Repeated, so epochs end after `steps` batches and no worker ever meets
     # the end of its shard inside a collective step.
     distributed = strategy.experimental_distribute_dataset(dataset.repeat())
 
     @tf.function
-    def train_function(iterator):
+    def multi_worker_step(iterator):
         strategy.run(model.train_step, args=(next(iterator),))
         # Cross-replica reads of the synced trackers: all replicas' updates.
         return {m.name: m.result() for m in model.metrics}
+
+    def train_function(iterator):
+        if multi_worker:
+            return multi_worker_step(iterator)
+        # Read each step: a model may re-make it (ProgressiveGAN's phases).
+        return model.train_function(iterator)
 
     callback_list = keras.callbacks.CallbackList(
         callbacks,
@@ -197,23 +227,82 @@ def fit(
         model=model,
     )
     model.stop_training = False
-    callback_list.on_train_begin()
-    # `BackupAndRestore` sets the epoch to resume from, as `fit` reads it.
-    initial_epoch = getattr(model, "_initial_epoch", None) or initial_epoch
-    logs = {}
+    if not multi_worker:
+        model.make_train_function()
     iterator = iter(distributed)
-    for epoch in range(initial_epoch, epochs):
-        model.reset_metrics()
-        callback_list.on_epoch_begin(epoch)
-        for step in range(steps):
-            callback_list.on_train_batch_begin(step)
-            logs = {k: float(v) for k, v in train_function(iterator).items()}
-            callback_list.on_train_batch_end(step, logs)
+    global_step, first_step, restored = initial_epoch * steps, 0, False
+    batches = 0  # read from `iterator`: what a resumed run skips
+    if checkpoint is not None:
+        state = checkpoint.restore(model, iterator)
+        if state is not None:
+            initial_epoch, first_step = state["epoch"], state["step"]
+            global_step, restored = state["global_step"], True
+            batches = state.get("batches", global_step)
+        for callback in callback_list.callbacks:
+            if hasattr(callback, "initial_step"):
+                callback.initial_step = global_step
+        checkpoint.install_sigterm_handler()
+    stopped = {"epoch": initial_epoch, "step": 0, "global_step": global_step}
+    stopped["preempted"] = False
+    try:
+        callback_list.on_train_begin()
+        if not restored and getattr(model, "_initial_epoch", None):
+            # `BackupAndRestore` sets the epoch to resume from, as `fit` reads it.
+            initial_epoch = model._initial_epoch
+            global_step = stopped["global_step"] = initial_epoch * steps
+            stopped["epoch"] = initial_epoch
+        logs = {}
+        for epoch in range(initial_epoch, epochs):
+            if first_step == 0:
+                model.reset_metrics()
+            callback_list.on_epoch_begin(epoch)
+            for step in range(first_step, steps):
+                callback_list.on_train_batch_begin(step)
+                logs = {k: float(v) for k, v in train_function(iterator).items()}
+                global_step += 1
+                batches += 1
+                callback_list.on_train_batch_end(step, logs)
+                stopped.update(epoch=epoch, step=step + 1, global_step=global_step)
+                if checkpoint is not None and checkpoint.after_step(
+                    model,
+                    iterator,
+                    {
+                        **stopped,
+                        "batches": batches,
+                        "epochs": epochs,
+                        "steps_per_epoch": steps,
+                    },
+                ):
+                    stopped["preempted"] = True
+                    model.stop_training = True
+                if model.stop_training:
+                    break
+            first_step = 0
+            if stopped["preempted"]:
+                break
+            if not logs:  # resumed at the end of an epoch: no step ran
+                logs = {m.name: float(m.result()) for m in model.metrics}
+            callback_list.on_epoch_end(epoch, dict(logs))
             if model.stop_training:
                 break
-        callback_list.on_epoch_end(epoch, dict(logs))
-        if model.stop_training:
-            break
-    callback_list.on_train_end(dict(logs))
+        if not stopped["preempted"]:
+            if checkpoint is not None and checkpoint.saved_step != global_step:
+                # The finished state: a run killed while writing its
+                # artifacts resumes here and only writes them again.
+                checkpoint.save(
+                    model,
+                    iterator,
+                    {
+                        **stopped,
+                        "batches": batches,
+                        "epochs": epochs,
+                        "steps_per_epoch": steps,
+                    },
+                )
+            callback_list.on_train_end(dict(logs))
+    finally:
+        model.stopped_at = dict(stopped)  # set late: Keras tracks (copies) dicts
+        if checkpoint is not None:
+            checkpoint.uninstall_sigterm_handler()
     model._initial_epoch = None
     return model.history

@@ -147,6 +147,52 @@ def _split_dir(root, names):
     )
 
 
+#: Fraction of `train/` held out for validation when a pix2pix folder has no
+#: validation folder (chosen by the recipe's seed; at least one pair).
+HELDOUT_FRACTION = 0.05
+
+
+def _holdout_split(train_dir, seed, fraction=HELDOUT_FRACTION):
+    """`(train_dir, validation_dir)`: folders of links to a seeded split of
+    `train_dir`'s files, `fraction` of them (at least one) for validation."""
+    import logging
+    import tempfile
+
+    import numpy as np
+
+    files = sorted(
+        f
+        for f in os.listdir(train_dir)
+        if os.path.isfile(os.path.join(train_dir, f)) and not f.startswith(".")
+    )
+    if len(files) < 2:
+        raise ValueError(
+            "`--data-dir` has no val or test folder and its train folder holds "
+            f"{len(files)} file(s): too few to hold some out. Received: {train_dir!r}"
+        )
+    count = max(1, int(round(fraction * len(files))))
+    order = np.random.default_rng(seed).permutation(len(files))
+    held = {files[i] for i in order[:count]}
+    root = tempfile.mkdtemp(prefix="keras_gans_split_")
+    for part in ("train", "val"):
+        os.makedirs(os.path.join(root, part))
+    for name in files:
+        part = "val" if name in held else "train"
+        source = os.path.abspath(os.path.join(train_dir, name))
+        os.symlink(source, os.path.join(root, part, name))
+    logging.getLogger("keras_gans").warning(
+        "%s has no validation folder: validating on %d of its %d pairs "
+        "(%.0f%%, chosen by seed %s), training on the other %d.",
+        os.path.dirname(os.path.abspath(train_dir)),
+        count,
+        len(files),
+        100 * fraction,
+        seed,
+        len(files) - count,
+    )
+    return os.path.join(root, "train"), os.path.join(root, "val")
+
+
 def _pad(images, size):
     pad = (size - images.shape[1]) // 2
     return tf.pad(
@@ -162,6 +208,8 @@ def build_dataset(recipe, tfds=False, data_dir=None):
         tfds: bool. Digits: train on TFDS MNIST instead of the embedded 5000.
         data_dir: str or `None`. TFDS folder (digits), folder of images
             (faces; default TFDS) or of A|B pairs (default: downloaded).
+            An A|B folder with only `train/` validates on a seeded
+            `HELDOUT_FRACTION` (5%) of it, with a logged warning.
 
     Returns:
         `(dataset, context)`: a `tf.data.Dataset` as `model.fit` takes it,
@@ -225,7 +273,10 @@ def build_dataset(recipe, tfds=False, data_dir=None):
     elif kind == "pix2pix_folder":
         root = data_dir or pairs.download_pix2pix_dataset(spec["dataset"])
         train_dir = _split_dir(root, spec["train"])
-        context["validation_dir"] = _split_dir(root, spec["validation"])
+        if any(os.path.isdir(os.path.join(root, n)) for n in spec["validation"]):
+            context["validation_dir"] = _split_dir(root, spec["validation"])
+        else:  # only train/: hold out HELDOUT_FRACTION of it, with a warning
+            train_dir, context["validation_dir"] = _holdout_split(train_dir, seed)
         context["direction"] = spec["direction"]
         ds = pairs.pix2pix_folder_dataset(
             train_dir,

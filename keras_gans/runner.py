@@ -11,15 +11,37 @@ and the model, then calls `fit_and_export`; `recipes/*.py` and
 - `samples/samples_epoch_NNN.png`: a grid of generated images per epoch,
   always from the same noise (and one row per class for conditional models);
 - `losses.png` and `losses.json`: the per-epoch loss curves;
-- `backup/`: a `keras.callbacks.BackupAndRestore` checkpoint written at the
-  end of every epoch (G, D, both optimizers, the random stream). A run that
-  is interrupted and started again with the same `out_dir` resumes from the
-  last finished epoch; the folder is removed when training ends;
+- `checkpoints/ckpt-<step>/`: the run's checkpoint (weights of G, D and
+  the EMA G with BatchNorm statistics, both optimizers, the model's random
+  stream, the loss trackers, the data position, the epoch and step
+  counters), written every `checkpoint_every` steps (default: every
+  `DEFAULT_CHECKPOINT_SECONDS` = 300 s of training), on SIGTERM and at the
+  end of training. A run that is killed at any step and started again with
+  the same `out_dir` continues from the last checkpoint, and with op
+  determinism on (`tf.config.experimental.enable_op_determinism()`) ends
+  bit-identical to an uninterrupted run. The folder is removed once every
+  artifact is written;
 - `model.keras`: the whole trained model, loadable with
   `keras.saving.load_model` and trainable further;
 - `saved_model/<version>/`: the generator as a SavedModel for TensorFlow
   Serving (`keras_gans.export.export_generator`);
-- `metrics.json`: training time, throughput and whatever `evaluate` returns.
+- `metrics.json`: training time, throughput and whatever `evaluate` returns;
+- `.lock`: the PID of the run writing to `out_dir` while it runs; a second
+  run on the same folder refuses (`checkpointing.RunLockedError`, a
+  `ValueError`), a lock left by a dead process is taken over.
+
+When things go wrong:
+
+- SIGTERM (a preemption) finishes the current step, writes a checkpoint,
+  prints where it stopped and returns `{"preempted": True, ...}` without
+  writing the final artifacts; the same command resumes.
+- A non-finite loss or weight stops training at once (a
+  `checkpointing.DivergenceGuard`, on by default): `DivergedError` (a
+  `ValueError`) names the step, the last finite checkpoint is kept and
+  nothing is saved or exported.
+- `model.keras`, `metrics.json` and the SavedModel version folder are
+  written under a temporary name and renamed: a kill during a write leaves
+  the previous version whole.
 
 Under `MultiWorkerMirroredStrategy` training runs through
 `keras_gans.distribute.fit` (Keras' `fit` does not run there), and only the
@@ -38,10 +60,12 @@ import keras
 import tensorflow as tf
 
 from keras_gans import callbacks as callbacks_lib
-from keras_gans import distribute
+from keras_gans import checkpointing, distribute, utils
 from keras_gans import export as export_lib
 
 __all__ = [
+    "DEFAULT_CHECKPOINT_SECONDS",
+    "DivergedError",
     "fit_and_export",
     "preset_parser",
     "preset_recipe",
@@ -49,6 +73,13 @@ __all__ = [
     "run_preset",
     "strategy_for_recipe",
 ]
+
+
+DivergedError = checkpointing.DivergedError
+
+#: Seconds of training between two checkpoints when `checkpoint_every` is
+#: `None` (a few minutes of work lost at most on a kill).
+DEFAULT_CHECKPOINT_SECONDS = 300.0
 
 
 class _Timer(keras.callbacks.Callback):
@@ -93,6 +124,8 @@ def fit_and_export(
     eval_every=0,
     eval_metrics=None,
     eval_real=None,
+    checkpoint_every=None,
+    divergence_guard=True,
 ):
     """Trains `model` on `dataset` and writes every artefact of a run.
 
@@ -125,18 +158,77 @@ def fit_and_export(
         eval_real: real images for `Evaluate`, or `None`: the embedded
             digits of `evaluation.digit_reference()` (2500 samples, drawn
             with those digits' labels for conditional models).
+        checkpoint_every: int or `None`. Write a checkpoint every N train
+            steps; `None`: every `DEFAULT_CHECKPOINT_SECONDS` of training.
+            (Not under `MultiWorkerMirroredStrategy`, which does not resume.)
+        divergence_guard: bool. Stop at the first non-finite loss or weight
+            (`checkpointing.DivergenceGuard`).
 
     Returns:
-        dict: the contents of `metrics.json`.
+        dict: the contents of `metrics.json`; after a SIGTERM,
+        `{"preempted": True, "epoch", "step", "global_step", "checkpoint"}`.
+
+    Raises:
+        DivergedError: a loss or weight became non-finite (the message
+            names the step and the last finite checkpoint).
+        checkpointing.RunLockedError: another live run writes to `out_dir`.
     """
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"`epochs` must be an int >= 1. Received: epochs={epochs!r}")
+    if checkpoint_every is not None:
+        checkpoint_every = utils.check_int(
+            "checkpoint_every", checkpoint_every, minimum=1
+        )
     strategy = model.distribute_strategy
     chief = distribute.is_chief(strategy)
     out = pathlib.Path(
         out_dir if chief else tempfile.mkdtemp(prefix="keras_gans_worker_")
     )
-    out.mkdir(parents=True, exist_ok=True)
+    with checkpointing.RunLock(out):
+        results = _fit_and_export(
+            model,
+            dataset,
+            out,
+            epochs,
+            grid_labels=grid_labels,
+            num_samples=num_samples,
+            batch_size=batch_size,
+            evaluate=evaluate,
+            callbacks=callbacks,
+            verbose=verbose,
+            steps_per_epoch=steps_per_epoch,
+            sample_grid=sample_grid,
+            eval_every=eval_every,
+            eval_metrics=eval_metrics,
+            eval_real=eval_real,
+            checkpoint_every=checkpoint_every,
+            divergence_guard=divergence_guard,
+        )
+    if not chief:
+        shutil.rmtree(out, ignore_errors=True)
+    return results
+
+
+def _fit_and_export(
+    model,
+    dataset,
+    out,
+    epochs,
+    grid_labels,
+    num_samples,
+    batch_size,
+    evaluate,
+    callbacks,
+    verbose,
+    steps_per_epoch,
+    sample_grid,
+    eval_every,
+    eval_metrics,
+    eval_real,
+    checkpoint_every,
+    divergence_guard,
+):
+    strategy = model.distribute_strategy
     timer = _Timer()
     if sample_grid is None:
         sample_grid = callbacks_lib.SampleGrid(
@@ -145,15 +237,23 @@ def fit_and_export(
     eval_callbacks = _evaluate_callbacks(
         model, eval_every, eval_metrics, eval_real, evaluate
     )
+    guard = [checkpointing.DivergenceGuard()] if divergence_guard else []
     fit_callbacks = [
         timer,  # first: epoch times leave out evaluation and file writing
+        *guard,  # before any callback can see (and save) a diverged state
         *eval_callbacks,  # before LossCurves, so losses.json has val_* too
         sample_grid,
         callbacks_lib.LossCurves(out / "losses.png"),
-        keras.callbacks.BackupAndRestore(os.fspath(out / "backup")),
         *callbacks,
     ]
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+    checkpoint = None
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        checkpoint = checkpointing.TrainingCheckpoint(
+            out / "checkpoints",
+            every_steps=checkpoint_every,
+            every_seconds=DEFAULT_CHECKPOINT_SECONDS,
+        )
+    try:
         distribute.fit(
             model,
             dataset,
@@ -161,17 +261,25 @@ def fit_and_export(
             steps_per_epoch=steps_per_epoch,
             verbose=verbose,
             callbacks=fit_callbacks,
+            checkpoint=checkpoint,
         )
-    else:
-        model.fit(
-            dataset,
-            epochs=epochs,
-            steps_per_epoch=steps_per_epoch,
-            shuffle=False,  # the pipeline shuffles; Keras warns on shuffle=True
-            verbose=verbose,
-            callbacks=fit_callbacks,
+    except DivergedError as e:
+        kept = checkpoint and checkpoint.last_path
+        where = f"the last finite checkpoint is {kept}" if kept else "no checkpoint"
+        raise DivergedError(
+            f"{e} Nothing was saved or exported; {where}.", step=e.step
+        ) from None
+    stopped = model.stopped_at
+    if stopped["preempted"]:
+        print(
+            f"Stopped by SIGTERM after epoch {stopped['epoch'] + 1}, step "
+            f"{stopped['step']} (train step {stopped['global_step']}); "
+            f"checkpoint {checkpoint.last_path}. Run the same command to resume.",
+            flush=True,
         )
-    model.save(out / "model.keras")
+        return {"preempted": True, **stopped, "checkpoint": checkpoint.last_path}
+    with checkpointing.atomic_path(out / "model.keras") as tmp:
+        model.save(tmp)
     export_dir = export_lib.export_generator(model, out / "saved_model")
     results = {
         "epochs": epochs,
@@ -190,10 +298,9 @@ def fit_and_export(
         )
     if evaluate is not None:
         results.update(evaluate(model))
-    with open(out / "metrics.json", "w") as f:
-        json.dump(results, f, indent=2)
-    if not chief:
-        shutil.rmtree(out, ignore_errors=True)
+    checkpointing.write_json(out / "metrics.json", results)
+    if checkpoint is not None:
+        checkpoint.remove()  # every artifact is whole: a rerun starts afresh
     return results
 
 
@@ -292,6 +399,20 @@ def recipe_parser(description, defaults, parser_class=None):
         "logs and metrics.json (default 0: off)",
     )
     parser.add_argument(
+        "--checkpoint-every",
+        type=int,
+        default=None,
+        help="write a resumable checkpoint every N train steps (default: "
+        f"every {DEFAULT_CHECKPOINT_SECONDS:g} s of training); a killed run "
+        "resumes from it when started again with the same --out",
+    )
+    parser.add_argument(
+        "--no-divergence-guard",
+        action="store_true",
+        help="keep training through non-finite losses or weights (default: "
+        "stop with an error naming the step)",
+    )
+    parser.add_argument(
         "--strategy",
         default="default",
         choices=distribute.STRATEGIES,
@@ -372,6 +493,7 @@ def _check_args(args):
         ("--batch-size", args.batch_size, 1),
         ("--steps-per-epoch", args.steps_per_epoch, 1),
         ("--eval-every", args.eval_every, 0),
+        ("--checkpoint-every", getattr(args, "checkpoint_every", None), 1),
     ):
         if value is not None and value < minimum:
             raise ValueError(f"`{flag}` must be >= {minimum}. Received: {value}")
@@ -403,7 +525,7 @@ def run_preset(name, argv=None, parser_class=None):
 
     Builds the data and the model from the preset's recipe (with the flags
     of `preset_parser(name)` applied), trains it with `fit_and_export`
-    (sample grids, loss curves, backup, `model.keras`, SavedModel), writes
+    (sample grids, loss curves, checkpoints, `model.keras`, SavedModel), writes
     the recipe's evaluation into `metrics.json` and prints it as one JSON
     line.
 
@@ -416,7 +538,9 @@ def run_preset(name, argv=None, parser_class=None):
         dict: the contents of `metrics.json`.
 
     Raises:
-        ValueError: an unknown preset or a bad argument value.
+        ValueError: an unknown preset or a bad argument value;
+            `checkpointing.RunLockedError` when another live run writes to
+            `--out` (checked before anything is built); `DivergedError`.
     """
     import sys
 
@@ -427,32 +551,41 @@ def run_preset(name, argv=None, parser_class=None):
     args = preset_parser(name, parser_class).parse_args(argv)
     _check_args(args)
     recipe = preset_recipe(name, args)
-    keras.utils.set_random_seed(recipe["seed"])
-    dataset, context = presets.build_dataset(
-        recipe, tfds=args.tfds, data_dir=args.data_dir
-    )
-    overrides = {}
-    if presets.MIXED_PRECISION[args.mixed_precision] is not None:
-        overrides["dtype"] = presets.MIXED_PRECISION[args.mixed_precision]
-    with strategy_for_recipe(args).scope():
-        model = presets.build(name, recipe=recipe, **overrides)
-    out = recipe["out"]
-    extra_callbacks, steps_per_epoch = presets.schedule_callbacks(
-        recipe, model, out, args.steps_per_epoch
-    )
-    results = fit_and_export(
-        model,
-        dataset,
-        out,
-        recipe["epochs"],
-        grid_labels=recipe["grid"].get("labels"),
-        batch_size=recipe["batch_size"],
-        evaluate=recipe_evaluation.make_evaluation(recipe["evaluation"], context),
-        callbacks=extra_callbacks,
-        verbose="auto" if sys.stdout.isatty() else 2,
-        steps_per_epoch=steps_per_epoch,
-        sample_grid=presets.sample_grid(recipe, context, out),
-        eval_every=args.eval_every,
-    )
+    strategy = strategy_for_recipe(args)
+    lock = checkpointing.RunLock(recipe["out"])
+    if distribute.is_chief(strategy):
+        lock.acquire()  # before the data and model: a second run refuses at once
+    try:
+        keras.utils.set_random_seed(recipe["seed"])
+        dataset, context = presets.build_dataset(
+            recipe, tfds=args.tfds, data_dir=args.data_dir
+        )
+        overrides = {}
+        if presets.MIXED_PRECISION[args.mixed_precision] is not None:
+            overrides["dtype"] = presets.MIXED_PRECISION[args.mixed_precision]
+        with strategy.scope():
+            model = presets.build(name, recipe=recipe, **overrides)
+        out = recipe["out"]
+        extra_callbacks, steps_per_epoch = presets.schedule_callbacks(
+            recipe, model, out, args.steps_per_epoch
+        )
+        results = fit_and_export(
+            model,
+            dataset,
+            out,
+            recipe["epochs"],
+            grid_labels=recipe["grid"].get("labels"),
+            batch_size=recipe["batch_size"],
+            evaluate=recipe_evaluation.make_evaluation(recipe["evaluation"], context),
+            callbacks=extra_callbacks,
+            verbose="auto" if sys.stdout.isatty() else 2,
+            steps_per_epoch=steps_per_epoch,
+            sample_grid=presets.sample_grid(recipe, context, out),
+            eval_every=args.eval_every,
+            checkpoint_every=args.checkpoint_every,
+            divergence_guard=not args.no_divergence_guard,
+        )
+    finally:
+        lock.release()
     print(json.dumps(results))
     return results

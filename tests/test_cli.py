@@ -182,7 +182,7 @@ def test_missing_model_file(tmp_path, capsys):
 def test_not_an_adversarial_model(tmp_path, capsys):
     classifier = str(metrics.DIGIT_CLASSIFIER_PATH)
     assert cli.main(["sample", classifier, "--out", str(tmp_path / "g.png")]) == 2
-    _one_line_error(capsys, "not a keras_gans adversarial model")
+    _one_line_error(capsys, "not a keras_gans image model")
 
 
 @pytest.mark.parametrize(

@@ -262,3 +262,52 @@ def test_two_workers_train_to_identical_weights(tmp_path):
     for name in ("model.keras", "metrics.json", "losses.png", "saved_model/1"):
         assert (run / name).exists(), name
     assert not (tmp_path / "run1").exists()
+
+
+def test_driver_resumes_mid_epoch_from_a_training_checkpoint(tmp_path):
+    """Stopped by an error after step 4 of 9 (mid-epoch 2) and started again
+    with the same checkpoint folder: the same weights, optimizer state and
+    data order as one uninterrupted run, bit for bit."""
+    from keras_gans import checkpointing
+
+    def shuffled():
+        return _data().unbatch().shuffle(12, seed=1).batch(4)
+
+    class CrashAt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if self.model.g_optimizer.iterations.numpy() == 5:
+                raise RuntimeError("crash")
+
+    keras.utils.set_random_seed(0)
+    straight = _tiny_model()
+    distribute.fit(straight, shuffled(), epochs=3, verbose=0)
+    keras.utils.set_random_seed(0)
+    first = _tiny_model()
+    ckpt = checkpointing.TrainingCheckpoint(tmp_path, every_steps=1)
+    with pytest.raises(RuntimeError, match="crash"):
+        distribute.fit(
+            first,
+            shuffled(),
+            epochs=3,
+            verbose=0,
+            callbacks=[CrashAt()],
+            checkpoint=ckpt,
+        )
+    assert os.path.basename(ckpt.latest()) == "ckpt-000000004"
+    keras.utils.set_random_seed(0)
+    resumed = _tiny_model()
+    ckpt = checkpointing.TrainingCheckpoint(tmp_path, every_steps=1)
+    distribute.fit(resumed, shuffled(), epochs=3, verbose=0, checkpoint=ckpt)
+    assert resumed.stopped_at == {
+        "epoch": 2,
+        "step": 3,
+        "global_step": 9,
+        "preempted": False,
+    }
+    for a, b in zip(straight.weights, resumed.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)
+    for name in ("g_optimizer", "d_optimizer"):
+        for a, b in zip(
+            getattr(straight, name).variables, getattr(resumed, name).variables
+        ):
+            np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)

@@ -1,13 +1,15 @@
 """`runner.fit_and_export`: the artefacts of a run, and resuming a crash."""
 
 import json
+import os
+import pathlib
 
 import keras
 import numpy as np
 import pytest
 from training_helpers import Crash
 
-from keras_gans import data, runner
+from keras_gans import checkpointing, cli, data, runner
 from keras_gans.models import DCGAN
 
 
@@ -51,7 +53,8 @@ def test_fit_and_export_writes_every_artefact(tmp_path):
         "metrics.json",
     ):
         assert (tmp_path / name).is_file(), name
-    assert not (tmp_path / "backup").exists()  # removed once training ends
+    assert not (tmp_path / "checkpoints").exists()  # removed once training ends
+    assert not (tmp_path / ".lock").exists()
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved == results
     assert results["steps"] == 4 and results["epochs"] == 2
@@ -63,7 +66,7 @@ def test_fit_and_export_writes_every_artefact(tmp_path):
     assert reloaded.d_optimizer.iterations.numpy() == 4
 
 
-def test_interrupted_run_resumes_where_the_backup_left_it(tmp_path):
+def test_interrupted_run_resumes_where_the_checkpoint_left_it(tmp_path):
     straight = _model()
     runner.fit_and_export(straight, _dataset(), tmp_path / "a", epochs=3, verbose=0)
 
@@ -77,7 +80,7 @@ def test_interrupted_run_resumes_where_the_backup_left_it(tmp_path):
             callbacks=[Crash(at_epoch=2)],
             verbose=0,
         )
-    assert (tmp_path / "b" / "backup").is_dir()
+    assert (tmp_path / "b" / "checkpoints").is_dir()
     assert not (tmp_path / "b" / "model.keras").exists()
 
     resumed = _model()  # a new process would build the model afresh
@@ -134,3 +137,164 @@ def test_eval_every_runs_the_recipe_evaluation_for_other_images(tmp_path):
     assert results["val_mean_pixel"] == curves["val_mean_pixel"][-1]
     assert results["val_mean_pixel"] == results["mean_pixel"]
     assert results["eval_seconds"] > 0
+
+
+def test_diverged_run_stops_keeps_the_last_finite_checkpoint_and_writes_nothing(
+    tmp_path,
+):
+    keras.utils.set_random_seed(7)
+    model = DCGAN(
+        image_size=28,
+        channels=1,
+        latent_dim=8,
+        generator_filters=4,
+        discriminator_filters=4,
+        seed=3,
+    )
+    model.compile(
+        g_optimizer=keras.optimizers.SGD(1e30), d_optimizer=keras.optimizers.SGD(1e30)
+    )
+    with pytest.raises(runner.DivergedError, match=r"diverged at step \d+") as info:
+        runner.fit_and_export(
+            model, _dataset(), tmp_path, epochs=3, checkpoint_every=1, verbose=0
+        )
+    assert isinstance(info.value, ValueError) and info.value.step >= 1
+    for name in ("model.keras", "saved_model", "metrics.json"):
+        assert not (tmp_path / name).exists(), name
+    assert not (tmp_path / ".lock").exists()
+    kept = sorted((tmp_path / "checkpoints").glob("ckpt-*"))
+    if info.value.step > 1:  # the checkpoint of the step before, all finite
+        assert [p.name for p in kept] == [f"ckpt-{info.value.step - 1:09d}"]
+        restored = _model()
+        restored.load_weights(kept[0] / "model.weights.h5")
+        for w in restored.weights:
+            assert np.isfinite(w.numpy()).all(), w.path
+    else:
+        assert kept == []
+
+
+def test_divergence_guard_can_be_turned_off():
+    args = runner.preset_parser("dcgan_digits").parse_args(["--no-divergence-guard"])
+    assert args.no_divergence_guard and args.checkpoint_every is None
+    args = runner.preset_parser("dcgan_digits").parse_args(["--checkpoint-every", "5"])
+    assert args.checkpoint_every == 5 and not args.no_divergence_guard
+
+
+def test_a_second_run_on_a_live_runs_folder_refuses(tmp_path):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / ".lock").write_text(f"{holder.pid}\n")
+        with pytest.raises(checkpointing.RunLockedError, match=f"PID {holder.pid}"):
+            runner.fit_and_export(_model(), _dataset(), tmp_path, epochs=1)
+        # The CLI: one line, exit code 2, before building anything.
+        code = cli.main(
+            ["train", "dcgan_digits", "--out", str(tmp_path), "--epochs", "1"]
+        )
+        assert code == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    # The holder is gone: its stale lock is taken over.
+    results = runner.fit_and_export(_model(), _dataset(), tmp_path, epochs=1, verbose=0)
+    assert results["steps"] == 2 and not (tmp_path / ".lock").exists()
+
+
+def test_run_lock_takes_over_a_dead_process_lock_and_is_exclusive(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+    )
+    (tmp_path / ".lock").write_text(dead.stdout)
+    with checkpointing.RunLock(tmp_path) as lock:
+        assert lock.held
+        assert (tmp_path / ".lock").read_text().strip() == str(os.getpid())
+    assert not (tmp_path / ".lock").exists()
+
+
+def test_a_kill_during_a_write_leaves_the_previous_artifact(tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "metrics.json"
+    checkpointing.write_json(target, {"version": 1})
+    # A process killed in the middle of writing the next version.
+    script = (
+        "import os, signal, sys\n"
+        "from keras_gans import checkpointing\n"
+        "with checkpointing.atomic_path(sys.argv[1]) as tmp:\n"
+        "    f = open(tmp, 'w'); f.write('{\"vers'); f.flush()\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(target)],
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    assert proc.returncode == -9
+    assert json.loads(target.read_text()) == {"version": 1}
+    # The same for a folder (a checkpoint, a SavedModel version).
+    folder = tmp_path / "ckpt"
+    with checkpointing.atomic_directory(folder) as tmp:
+        (pathlib.Path(tmp) / "a.txt").write_text("old")
+    with pytest.raises(RuntimeError):
+        with checkpointing.atomic_directory(folder) as tmp:
+            (pathlib.Path(tmp) / "a.txt").write_text("half")
+            raise RuntimeError("killed")
+    assert (folder / "a.txt").read_text() == "old"
+    assert list(tmp_path.glob(".tmp-*ckpt*")) == []  # the failed half is gone
+
+
+def test_model_keras_is_written_under_a_temporary_name(tmp_path, monkeypatch):
+    seen = []
+    save = DCGAN.save
+
+    def spy(self, path, *args, **kwargs):
+        seen.append(os.path.basename(path))
+        assert not (tmp_path / "model.keras").exists()  # not visible yet
+        return save(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(DCGAN, "save", spy)
+    runner.fit_and_export(_model(), _dataset(), tmp_path, epochs=1, verbose=0)
+    assert seen == [f".tmp-{os.getpid()}-model.keras"]
+    keras.saving.load_model(tmp_path / "model.keras")
+
+
+def test_a_pix2pix_folder_with_only_train_validates_on_a_seeded_fraction(
+    tmp_path, caplog
+):
+    from PIL import Image
+
+    from keras_gans import presets
+
+    root = tmp_path / "mine"
+    (root / "train").mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for i in range(40):
+        pixels = rng.integers(0, 256, (40, 80, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(root / "train" / f"{i:02d}.jpg")
+    args = runner.preset_parser("pix2pix_facades").parse_args(
+        ["--image-size", "32", "--load-size", "36", "--batch-size", "2"]
+    )
+    recipe = runner.preset_recipe("pix2pix_facades", args)
+    splits = []
+    for _ in range(2):
+        with caplog.at_level("WARNING", logger="keras_gans"):
+            ds, context = presets.build_dataset(recipe, data_dir=str(root))
+        val = sorted(os.listdir(context["validation_dir"]))
+        splits.append(val)
+    assert "has no validation folder: validating on 2 of its 40 pairs" in caplog.text
+    assert len(splits[0]) == 2 and splits[0] == splits[1]  # 5%, by the seed
+    inputs, targets = context["heldout"](2)
+    assert inputs.shape == (2, 32, 32, 3) and targets.shape == (2, 32, 32, 3)
+    assert next(iter(ds))[0].shape == (2, 32, 32, 3)
+    held = set(splits[0])
+    train = set(
+        os.listdir(os.path.join(os.path.dirname(context["validation_dir"]), "train"))
+    )
+    assert len(train) == 38 and not held & train
