@@ -27,7 +27,7 @@ import sys
 
 from keras_gans import _startup
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "run_entry_point"]
 
 PROG = "keras-gans"
 
@@ -431,6 +431,25 @@ def main(argv=None):
         prefix = PROG if command == "error" else f"{PROG} {command}"
         print(f"{prefix}: error: {message}", file=sys.stderr)
         return 2
+
+
+def run_entry_point(function, argv=None):
+    """Runs a recipe's `main(argv)` as a command: a bad argument, a locked
+    or diverged run, a missing file print one line on stderr and exit with
+    status 2 (`--verbose` shows the traceback), as `keras-gans` does."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    prog = os.path.basename(sys.argv[0]) if sys.argv else PROG
+    try:
+        function(argv)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except (ValueError, FileNotFoundError, OSError) as e:
+        if "--verbose" in argv:
+            raise
+        print(f"{prog}: error: {' '.join(str(e).split())}", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(0)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ if "--verbose" not in sys.argv:  # before TensorFlow loads: no C++ start-up logs
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 
-from keras_gans import runner  # noqa: E402
+from keras_gans import cli, runner  # noqa: E402
 
 
 def main(argv=None):
@@ -39,4 +39,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    cli.run_entry_point(main)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # checkout
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_gans import plotting  # noqa: E402
+from keras_gans import cli, plotting  # noqa: E402
 from keras_gans.models.style import (  # noqa: E402
     CONTENT_LAYER,
     STYLE_LAYERS,
@@ -169,4 +169,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    cli.run_entry_point(main)
