@@ -27,7 +27,14 @@ import tensorflow as tf
 
 from keras_gans import evaluation, plotting, utils
 
-__all__ = ["Evaluate", "LossCurves", "SampleGrid", "TranslationGrid"]
+__all__ = [
+    "Evaluate",
+    "LossCurves",
+    "SampleGrid",
+    "TensorBoardScalars",
+    "Throughput",
+    "TranslationGrid",
+]
 
 
 def _replace_atomically(write, path):
@@ -69,6 +76,8 @@ class SampleGrid(keras.callbacks.Callback):
         rows: int or `None`. Grid rows; inferred (square-ish) when `None`.
             Not allowed with `labels="per_class"`, which sets one row per
             class.
+        log_dir: str or `None`. Also write each grid as a TensorBoard image
+            summary `samples` (step = epoch) under `log_dir/images`.
 
     Example:
 
@@ -91,6 +100,7 @@ class SampleGrid(keras.callbacks.Callback):
         every=1,
         filename="samples_epoch_{epoch:03d}.png",
         rows=None,
+        log_dir=None,
     ):
         super().__init__()
         utils.check_int("num_samples", num_samples, minimum=1)
@@ -137,6 +147,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.filename = filename
         self.rows = rows
         self.paths = []
+        self.log_dir = None if log_dir is None else os.fspath(log_dir)
 
     def _labels_and_grid(self):
         """Returns `(n, labels, rows, cols)` for the current model."""
@@ -182,6 +193,7 @@ class SampleGrid(keras.callbacks.Callback):
         images = keras.ops.convert_to_numpy(images)  # (n, H, W, C) in [-1, 1]
         path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
         plotting.save_image_grid(images, path, rows=rows, cols=cols)
+        _image_summary(self, "samples", images, epoch, rows=rows, cols=cols)
         self.paths.append(path)
         return path
 
@@ -307,6 +319,8 @@ class TranslationGrid(keras.callbacks.Callback):
         every: int. Save a grid every `every` epochs.
         groups: int. Triplets per row.
         filename: str. File name pattern, formatted with `epoch` (1-based).
+        log_dir: str or `None`. Also write each grid as a TensorBoard image
+            summary `translations` (step = epoch) under `log_dir/images`.
 
     Example:
 
@@ -324,6 +338,7 @@ class TranslationGrid(keras.callbacks.Callback):
         every=1,
         groups=1,
         filename="translations_epoch_{epoch:03d}.png",
+        log_dir=None,
     ):
         super().__init__()
         utils.check_int("every", every, minimum=1)
@@ -349,6 +364,7 @@ class TranslationGrid(keras.callbacks.Callback):
         self.inputs, self.targets = inputs, targets
         self.every, self.groups, self.filename = every, groups, filename
         self.paths = []
+        self.log_dir = None if log_dir is None else os.fspath(log_dir)
 
     def on_train_begin(self, logs=None):
         if not callable(getattr(self.model, "translate", None)):
@@ -374,8 +390,118 @@ class TranslationGrid(keras.callbacks.Callback):
         path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
         rows = len(self.inputs) // self.groups
         plotting.save_image_grid(images, path, rows=rows, cols=3 * self.groups)
+        _image_summary(
+            self, "translations", images, epoch, rows=rows, cols=3 * self.groups
+        )
         self.paths.append(path)
         return path
+
+
+def _metadata(plugin):
+    """TensorBoard's `SummaryMetadata` for `plugin` ("scalars", "images")."""
+    from tensorflow.core.framework import summary_pb2
+
+    data = summary_pb2.SummaryMetadata.PluginData(plugin_name=plugin)
+    return summary_pb2.SummaryMetadata(plugin_data=data)
+
+
+def _writer(callback, subdir):
+    """The callback's file writer for `log_dir/subdir` (made once)."""
+    writers = callback.__dict__.setdefault("_summary_writers", {})
+    if subdir not in writers:
+        path = os.path.join(callback.log_dir, subdir)
+        writers[subdir] = tf.summary.create_file_writer(path)
+    return writers[subdir]
+
+
+def _image_summary(callback, tag, images, step, rows=None, cols=None):
+    """Writes the grid of `images` as a TensorBoard image summary (PNG) when
+    the callback has a `log_dir`. Written with `tf.summary.write` and the
+    image plugin's layout, so the `tensorboard` package is not needed."""
+    if callback.log_dir is None:
+        return
+    grid = plotting.image_grid(images, rows=rows, cols=cols)  # uint8
+    grid = grid[..., None] if grid.ndim == 2 else grid  # (H, W, C)
+    height, width = grid.shape[:2]
+    png = tf.io.encode_png(grid)
+    tensor = tf.stack([tf.as_string(width), tf.as_string(height), png])
+    writer = _writer(callback, "images")
+    with writer.as_default():
+        tf.summary.write(tag, tensor, step=int(step), metadata=_metadata("images"))
+    writer.flush()
+
+
+class TensorBoardScalars(keras.callbacks.Callback):
+    """Writes every numeric epoch log as a TensorBoard scalar `epoch_<name>`.
+
+    Losses, `val_*` evaluation metrics, the PGGAN schedule's `resolution`
+    and `alpha`, ADA's `augment_p`, `images_per_second` (`Throughput`):
+    whatever the callbacks before it put in the logs. Written under
+    `log_dir/train` with `tf.summary.write`, so the `tensorboard` package is
+    only needed to view the logs (`tensorboard --logdir LOG_DIR`).
+
+    Args:
+        log_dir: str or path-like.
+
+    Example:
+
+    ```python
+    model.fit(ds, epochs=5, callbacks=[Throughput(64), TensorBoardScalars("logs")])
+    ```
+    """
+
+    def __init__(self, log_dir):
+        super().__init__()
+        self.log_dir = os.fspath(log_dir)
+
+    def on_epoch_end(self, epoch, logs=None):
+        writer = _writer(self, "train")
+        with writer.as_default():
+            for name, value in (logs or {}).items():
+                if isinstance(value, numbers.Number) or np.ndim(value) == 0:
+                    try:
+                        value = float(value)
+                    except (TypeError, ValueError):
+                        continue
+                    tf.summary.write(
+                        f"epoch_{name}",
+                        tf.constant(value, tf.float32),
+                        step=epoch + 1,
+                        metadata=_metadata("scalars"),
+                    )
+        writer.flush()
+
+
+class Throughput(keras.callbacks.Callback):
+    """Adds `images_per_second` (training only) to each epoch's logs.
+
+    Put it before `keras.callbacks.TensorBoard` (or any logger) in the
+    callbacks list: callbacks see the epoch's logs in list order.
+
+    Args:
+        batch_size: int. Images per training step (the global batch).
+
+    Example:
+
+    ```python
+    callbacks = [Throughput(64), keras.callbacks.TensorBoard("runs/x/logs")]
+    ```
+    """
+
+    def __init__(self, batch_size):
+        super().__init__()
+        self.batch_size = utils.check_int("batch_size", batch_size, minimum=1)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start, self._steps = time.perf_counter(), 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._steps += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self._start
+        if logs is not None and seconds > 0:
+            logs["images_per_second"] = self._steps * self.batch_size / seconds
 
 
 class Evaluate(keras.callbacks.Callback):

@@ -93,6 +93,7 @@ def fit_and_export(
     eval_every=0,
     eval_metrics=None,
     eval_real=None,
+    tensorboard=False,
 ):
     """Trains `model` on `dataset` and writes every artefact of a run.
 
@@ -125,6 +126,11 @@ def fit_and_export(
         eval_real: real images for `Evaluate`, or `None`: the embedded
             digits of `evaluation.digit_reference()` (2500 samples, drawn
             with those digits' labels for conditional models).
+        tensorboard: bool. Write TensorBoard logs under `out_dir/logs`:
+            every epoch log as a scalar (losses, `val_*` metrics, PGGAN
+            `resolution`/`alpha`, ADA `augment_p`, `images_per_second`) and
+            the sample grids as images (`run_preset` turns it on unless
+            `--no-tensorboard`).
 
     Returns:
         dict: the contents of `metrics.json`.
@@ -153,6 +159,8 @@ def fit_and_export(
         keras.callbacks.BackupAndRestore(os.fspath(out / "backup")),
         *callbacks,
     ]
+    if tensorboard:  # issue 17: last, so it logs what the others added
+        fit_callbacks += _tensorboard_callbacks(out, sample_grid, batch_size)
     if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
         distribute.fit(
             model,
@@ -195,6 +203,15 @@ def fit_and_export(
     if not chief:
         shutil.rmtree(out, ignore_errors=True)
     return results
+
+
+def _tensorboard_callbacks(out, sample_grid, batch_size):
+    """Scalars (every epoch log: losses, val_* metrics, PGGAN resolution and
+    alpha, ADA's augment_p, images/s) and the sample grids under `out/logs`."""
+    if getattr(sample_grid, "log_dir", False) is None:
+        sample_grid.log_dir = os.fspath(out / "logs")
+    throughput = [callbacks_lib.Throughput(batch_size)] if batch_size else []
+    return [*throughput, callbacks_lib.TensorBoardScalars(out / "logs")]
 
 
 def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real, evaluate=None):
@@ -283,6 +300,11 @@ def recipe_parser(description, defaults, parser_class=None):
         default=None,
         help="batches per epoch (default: the whole dataset or schedule); for "
         "quick smoke runs",
+    )
+    parser.add_argument(  # issue 17
+        "--no-tensorboard",
+        action="store_true",
+        help="skip the TensorBoard logs (scalars and sample images in OUT/logs)",
     )
     parser.add_argument(
         "--eval-every",
@@ -453,6 +475,7 @@ def run_preset(name, argv=None, parser_class=None):
         steps_per_epoch=steps_per_epoch,
         sample_grid=presets.sample_grid(recipe, context, out),
         eval_every=args.eval_every,
+        tensorboard=not args.no_tensorboard,
     )
     print(json.dumps(results))
     return results
