@@ -60,11 +60,13 @@ def _augment(name, ada_speed):
     return None if name == "none" else name
 
 
-def run(model_key, augment, seconds, num_images, ada_speed, batch_size=64):
+def run(model_key, augment, seconds, num_images, ada_speed, seed=None, batch_size=64):
     name = PRESETS[model_key]
     recipe = presets.get(name)["recipe"]
-    keras.utils.set_random_seed(recipe["seed"])
     recipe = copy.deepcopy(recipe)
+    if seed is not None:
+        recipe["seed"] = seed
+    keras.utils.set_random_seed(recipe["seed"])
     recipe["compile"]["augment"] = _augment(augment, ada_speed)
     model = presets.build(name, recipe=recipe)
     images, labels = data.load_digits_sample("train")
@@ -84,6 +86,7 @@ def run(model_key, augment, seconds, num_images, ada_speed, batch_size=64):
     result = {
         "model": name,
         "augment": augment,
+        "seed": recipe["seed"],
         "train_seconds": round(train_seconds, 1),
         "steps": budget.steps,
         "images_seen": budget.steps * batch_size,
@@ -106,12 +109,20 @@ def main(argv=None):
     parser.add_argument("--ada-speed", type=int, default=10_000)
     parser.add_argument("--models", default="cgan,dcgan")
     parser.add_argument("--augments", default="none,diffaugment,ada")
+    parser.add_argument("--seed", type=int, default=None, help="default: recipe's")
     args = parser.parse_args(argv)
     results = []
     for model_key in args.models.split(","):
         for augment in args.augments.split(","):
             results.append(
-                run(model_key, augment, args.seconds, args.images, args.ada_speed)
+                run(
+                    model_key,
+                    augment,
+                    args.seconds,
+                    args.images,
+                    args.ada_speed,
+                    args.seed,
+                )
             )
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     print(
