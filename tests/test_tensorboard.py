@@ -7,6 +7,7 @@ import os
 
 import model_test_case as mtc
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from keras_gans import DCGAN, Pix2Pix, callbacks, runner
@@ -111,3 +112,27 @@ def test_no_tensorboard_flag():
     )
     assert parser.parse_args(["--no-tensorboard"]).no_tensorboard is True
     assert parser.parse_args([]).no_tensorboard is False
+
+
+def test_tensorboard_reads_the_plugins(tmp_path):
+    """TensorBoard's own reader (when installed) files the summaries under
+    its scalar and image plugins, as it does tf.summary.scalar/image."""
+    accumulator = pytest.importorskip(
+        "tensorboard.backend.event_processing.plugin_event_accumulator"
+    )
+    log_dir = str(tmp_path / "logs")
+    grid = callbacks.SampleGrid(str(tmp_path / "png"), num_samples=4, log_dir=log_dir)
+    _dcgan().fit(
+        mtc.digits(with_labels=False, steps=1),
+        epochs=1,
+        verbose=0,
+        callbacks=[grid, callbacks.TensorBoardScalars(log_dir)],
+    )
+    train = accumulator.EventAccumulator(os.path.join(log_dir, "train"))
+    train.Reload()
+    assert {"epoch_d_loss", "epoch_augment_p"} <= set(
+        train.PluginTagToContent("scalars")
+    )
+    images = accumulator.EventAccumulator(os.path.join(log_dir, "images"))
+    images.Reload()
+    assert "samples" in images.PluginTagToContent("images")
