@@ -21,6 +21,11 @@ class AugmentMixin:
     in the D step and in the G step, and the gradient penalties (WGAN-GP,
     R1) are taken with respect to the un-augmented images through the
     augmentation (D∘T), as StyleGAN2-ADA does; `test_step` does not augment.
+
+    For a discriminator that also sees a condition image (Pix2Pix) only the
+    judged image is transformed, so geometric stages (translation, cutout,
+    ADA's affine stages) break its alignment with the input; use
+    `DiffAugment("color")` there.
     """
 
     augment_pipeline = None
