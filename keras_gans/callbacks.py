@@ -25,9 +25,17 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import evaluation, plotting, utils
+from keras_gans import evaluation, plotting, summaries, utils
+from keras_gans.summaries import TensorBoardScalars, Throughput
 
-__all__ = ["Evaluate", "LossCurves", "SampleGrid", "TranslationGrid"]
+__all__ = [
+    "Evaluate",
+    "LossCurves",
+    "SampleGrid",
+    "TensorBoardScalars",
+    "Throughput",
+    "TranslationGrid",
+]
 
 
 def _replace_atomically(write, path):
@@ -69,6 +77,8 @@ class SampleGrid(keras.callbacks.Callback):
         rows: int or `None`. Grid rows; inferred (square-ish) when `None`.
             Not allowed with `labels="per_class"`, which sets one row per
             class.
+        log_dir: str or `None`. Also write each grid as a TensorBoard image
+            summary `samples` (step = epoch) under `log_dir/images`.
 
     Example:
 
@@ -91,6 +101,7 @@ class SampleGrid(keras.callbacks.Callback):
         every=1,
         filename="samples_epoch_{epoch:03d}.png",
         rows=None,
+        log_dir=None,
     ):
         super().__init__()
         utils.check_int("num_samples", num_samples, minimum=1)
@@ -137,6 +148,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.filename = filename
         self.rows = rows
         self.paths = []
+        self.log_dir = None if log_dir is None else os.fspath(log_dir)
 
     def _labels_and_grid(self):
         """Returns `(n, labels, rows, cols)` for the current model."""
@@ -182,6 +194,7 @@ class SampleGrid(keras.callbacks.Callback):
         images = keras.ops.convert_to_numpy(images)  # (n, H, W, C) in [-1, 1]
         path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
         plotting.save_image_grid(images, path, rows=rows, cols=cols)
+        summaries.image_summary(self, "samples", images, epoch, rows=rows, cols=cols)
         self.paths.append(path)
         return path
 
@@ -307,6 +320,8 @@ class TranslationGrid(keras.callbacks.Callback):
         every: int. Save a grid every `every` epochs.
         groups: int. Triplets per row.
         filename: str. File name pattern, formatted with `epoch` (1-based).
+        log_dir: str or `None`. Also write each grid as a TensorBoard image
+            summary `translations` (step = epoch) under `log_dir/images`.
 
     Example:
 
@@ -324,6 +339,7 @@ class TranslationGrid(keras.callbacks.Callback):
         every=1,
         groups=1,
         filename="translations_epoch_{epoch:03d}.png",
+        log_dir=None,
     ):
         super().__init__()
         utils.check_int("every", every, minimum=1)
@@ -349,6 +365,7 @@ class TranslationGrid(keras.callbacks.Callback):
         self.inputs, self.targets = inputs, targets
         self.every, self.groups, self.filename = every, groups, filename
         self.paths = []
+        self.log_dir = None if log_dir is None else os.fspath(log_dir)
 
     def on_train_begin(self, logs=None):
         if not callable(getattr(self.model, "translate", None)):
@@ -374,6 +391,9 @@ class TranslationGrid(keras.callbacks.Callback):
         path = os.path.join(self.out_dir, self.filename.format(epoch=epoch))
         rows = len(self.inputs) // self.groups
         plotting.save_image_grid(images, path, rows=rows, cols=3 * self.groups)
+        summaries.image_summary(
+            self, "translations", images, epoch, rows=rows, cols=3 * self.groups
+        )
         self.paths.append(path)
         return path
 

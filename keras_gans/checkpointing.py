@@ -41,6 +41,7 @@ import numpy as np
 import tensorflow as tf
 
 __all__ = [
+    "DEFAULT_CHECKPOINT_SECONDS",
     "DivergedError",
     "DivergenceGuard",
     "RunLock",
@@ -50,6 +51,10 @@ __all__ = [
     "atomic_path",
     "write_json",
 ]
+
+#: Seconds of training between two checkpoints when no step interval is
+#: given: a few minutes of work lost at most on a kill.
+DEFAULT_CHECKPOINT_SECONDS = 300.0
 
 _LOG = logging.getLogger("keras_gans")
 
@@ -381,7 +386,11 @@ class TrainingCheckpoint:
     PREFIX = "ckpt-"
 
     def __init__(
-        self, directory, every_steps=None, every_seconds=300.0, at_epoch_end=True
+        self,
+        directory,
+        every_steps=None,
+        every_seconds=DEFAULT_CHECKPOINT_SECONDS,
+        at_epoch_end=True,
     ):
         self.directory = os.fspath(directory)
         self.at_epoch_end = at_epoch_end

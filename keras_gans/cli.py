@@ -12,6 +12,7 @@ TensorFlow's start-up logs).
     keras-gans translate pix2pix_digits --input edges.npy --out translated.png
     keras-gans evaluate cgan_digits --num 1000 --seed 1
     keras-gans export cgan_digits exports/cgan --output uint8
+    keras-gans interpolate cgan_digits --out walk.gif --labels 3,8 --steps 32
     keras-gans train cgan_digits --epochs 5 --out runs/cgan  # a preset's recipe
     keras-gans --version
 
@@ -319,6 +320,48 @@ def cmd_train(args):
     return 0
 
 
+# ------------------------------------------------- interpolate (issue 17)
+def cmd_interpolate(args):
+    from keras_gans import latent, plotting
+
+    model = _load_model(args.model)
+    labels = None
+    if args.labels:
+        try:
+            labels = [int(x) for x in args.labels.split(",")]
+        except ValueError:
+            raise UsageError(f"--labels must be class ids like 3,8: {args.labels!r}")
+    images = latent.latent_walk(
+        model,
+        steps=args.steps,
+        labels=labels,
+        seed=args.seed,
+        method=args.method,
+        truncation=args.truncation,
+    )
+    if str(args.out).lower().endswith(".png"):
+        print(plotting.save_image_grid(images, args.out, cols=args.steps))
+    else:
+        print(plotting.save_gif(images, args.out, scale=args.scale))
+    if args.grid:
+        print(plotting.save_image_grid(images, args.grid, cols=args.steps))
+    return 0
+
+
+def _add_interpolate(sub):
+    p = sub.add_parser("interpolate", help="a latent (or class) walk as a GIF")
+    _add_model(p)
+    p.add_argument("--out", required=True, help="walk.gif (or a .png grid)")
+    p.add_argument("--labels", default=None, help="class ids, e.g. 3,8 (a class walk)")
+    p.add_argument("--steps", type=int, default=32, help="images per walk (32)")
+    p.add_argument("--truncation", type=float, default=1.0, help="psi in [0, 1]")
+    p.add_argument("--method", choices=("slerp", "linear"), default="slerp")
+    p.add_argument("--seed", type=int, default=0, help="seed of the end points")
+    p.add_argument("--scale", type=int, default=4, help="GIF upscaling (4)")
+    p.add_argument("--grid", default=None, help="also write a PNG grid here")
+    p.set_defaults(func=cmd_interpolate)
+
+
 # -------------------------------------------------------------------- parser
 def _add_model(p, what="a `.keras` file or a preset name"):
     p.add_argument("model", metavar="MODEL_OR_PRESET", help=what)
@@ -392,6 +435,7 @@ def build_parser():
     p.add_argument("preset", nargs="?", help="preset name (see `presets`)")
     p.add_argument("preset_args", nargs=argparse.REMAINDER, help="recipe flags")
     p.set_defaults(func=cmd_train, verbose=False)
+    _add_interpolate(sub)
     return parser
 
 

@@ -37,9 +37,10 @@ import uuid
 import keras
 import tensorflow as tf
 
-from keras_gans.utils import is_int, to_uint8
+from keras_gans.utils import check_choice, is_int, to_uint8
 
 __all__ = [
+    "FORMATS",
     "OUTPUTS",
     "export_generator",
     "export_image_to_image",
@@ -49,6 +50,7 @@ __all__ = [
 ]
 
 OUTPUTS = ("float", "uint8")
+FORMATS = ("tf_saved_model", "onnx")
 TRAINING_MODES = (False, True)
 
 
@@ -177,7 +179,14 @@ def _check_labels(labels, num_classes):
     ]
 
 
-def export_generator(model, export_dir, version=None, output="float", **options):
+def export_generator(
+    model,
+    export_dir,
+    version=None,
+    output="float",
+    format="tf_saved_model",
+    **options,
+):
     """Writes what `model` serves as a SavedModel under `export_dir/<version>`.
 
     The model decides its signatures through its `export_archive(output=...,
@@ -192,12 +201,22 @@ def export_generator(model, export_dir, version=None, output="float", **options)
             path); local or any `tf.io.gfile` file system (`gs://...`).
         version: int or `None`. `None` picks 1 + the largest existing version.
         output: str. `"float"` ([-1, 1] float32) or `"uint8"` ([0, 255]).
+        format: str. `"tf_saved_model"`, or `"onnx"`: the `serving_default`
+            signature converted by tf2onnx (as Keras' `model.export(...,
+            format="onnx")` does) to `export_dir/<version>/model.onnx`, with
+            the same input and output names (`noise`, `labels`, `image`,
+            `images`; dynamic batch). Needs the `onnx` extra (`pip install
+            keras-gans[onnx]`). Every servable model converts (GAN, DCGAN,
+            ConditionalGAN, ProgressiveGAN at its current phase, Pix2Pix,
+            FastStyleTransfer); the input checks of the SavedModel become
+            no-ops in ONNX (tf2onnx drops `Assert`).
         **options: passed to the model's `export_archive`: `use_ema` (bool,
             export the EMA generator when there is one; adversarial models),
             `dropout` (bool, Pix2Pix: dropout on at serving time).
 
     Returns:
-        str: the path of the written version folder.
+        str: the path of the written version folder (the `.onnx` file for
+        `format="onnx"`).
 
     Raises:
         ValueError: a bad `output` or `version`, an existing version folder,
@@ -224,8 +243,45 @@ def export_generator(model, export_dir, version=None, output="float", **options)
             f"Received: {type(model).__name__}"
         )
     _check_options(make_archive, options, model)
+    check_choice("format", format, FORMATS)
     archive = make_archive(output=output, **options)
+    if format == "onnx":
+        return _write_onnx(archive, export_dir, version)
     return _write_archive(archive, export_dir, version)
+
+
+def _write_onnx(archive, export_dir, version, opset=17):
+    """Converts `archive`'s `serving_default` to `export_dir/<version>/model.onnx`."""
+    try:
+        import tf2onnx
+        from keras.src.export.tf2onnx_lib import patch_tf2onnx
+    except ImportError as error:
+        raise ImportError(
+            '`format="onnx"` needs tf2onnx and onnx: pip install "keras-gans[onnx]"'
+        ) from error
+    export_dir = os.fspath(export_dir)
+    path = _version_path(export_dir, version)
+    # The endpoint as `ExportArchive.add_endpoint` stored it (a tf.function).
+    function = getattr(archive._tf_trackable, "serving_default")
+    signature = archive._endpoint_signatures["serving_default"]
+    temporary = _join(export_dir, f".tmp-{os.path.basename(path)}-{uuid.uuid4().hex}")
+    tf.io.gfile.makedirs(temporary)
+    try:
+        patch_tf2onnx()  # numpy 2 support, as Keras' own ONNX export does
+        model_proto, _ = tf2onnx.convert.from_function(
+            function, input_signature=signature, opset=opset
+        )
+        with tf.io.gfile.GFile(_join(temporary, "model.onnx"), "wb") as f:
+            f.write(model_proto.SerializeToString())
+        if "://" in export_dir:
+            tf.io.gfile.makedirs(path)
+            tf.io.gfile.copy(_join(temporary, "model.onnx"), _join(path, "model.onnx"))
+        else:
+            tf.io.gfile.rename(temporary, path)
+    finally:
+        if tf.io.gfile.exists(temporary):
+            tf.io.gfile.rmtree(temporary)
+    return _join(path, "model.onnx")
 
 
 def _check_options(make_archive, options, model):
@@ -265,23 +321,46 @@ def noise_to_image_archive(
         output: `"float"` or `"uint8"`.
 
     Returns:
-        A `keras.export.ExportArchive` with `serving_default` and `sample`.
+        A `keras.export.ExportArchive` with `serving_default`, `sample`
+        (`batch_size` or `labels`, and `seed`) and `sample_truncated`: the
+        same inputs plus `truncation`, a float ψ in [0, 1] (1 = the plain
+        prior; see `keras_gans.latent.truncated_noise` for what ψ < 1
+        draws). TF signatures have no optional inputs, so the truncated
+        sampler is a signature of its own and `sample` keeps its inputs.
     """
     _check_output(output)
     uniform = latent_distribution == "uniform"
 
-    def prior(batch_size, seed):
+    def prior(batch_size, seed, truncation=None):
         shape = tf.stack([batch_size, latent_dim])
         seed = tf.stack([seed, tf.constant(0, tf.int64)])
         if uniform:
-            return tf.random.stateless_uniform(shape, seed, minval=-1.0, maxval=1.0)
-        return tf.random.stateless_normal(shape, seed)
+            z = tf.random.stateless_uniform(shape, seed, minval=-1.0, maxval=1.0)
+            return z if truncation is None else z * truncation
+        z = tf.random.stateless_normal(shape, seed)
+        if truncation is None:
+            return z
+        # BigGAN: N(0, 1) resampled beyond |z| > 2, scaled by ψ; ψ = 1 is N(0, 1).
+        cut = tf.random.stateless_truncated_normal(shape, seed) * truncation
+        return tf.where(truncation >= 1.0, z, cut)
 
     archive = keras.export.ExportArchive()
     archive.track(generator)
     noise_spec = tf.TensorSpec([None, latent_dim], tf.float32, name="noise")
     size_spec = tf.TensorSpec([], tf.int32, name="batch_size")
     seed_spec = tf.TensorSpec([], tf.int64, name="seed")
+    psi_spec = tf.TensorSpec([], tf.float32, name="truncation")
+
+    def check_psi(truncation):
+        return [
+            tf.debugging.assert_greater_equal(
+                truncation, 0.0, message="`truncation` must be in [0, 1]"
+            ),
+            tf.debugging.assert_less_equal(
+                truncation, 1.0, message="`truncation` must be in [0, 1]"
+            ),
+        ]
+
     if num_classes is None:
 
         def serve(noise):
@@ -294,8 +373,15 @@ def noise_to_image_archive(
             )
             return serve(prior(_after([check], batch_size), seed))
 
+        def sample_truncated(batch_size, seed, truncation):
+            truncation = _after(check_psi(truncation), truncation)
+            return serve(prior(batch_size, seed, truncation))
+
         archive.add_endpoint("serving_default", serve, [noise_spec])
         archive.add_endpoint("sample", sample, [size_spec, seed_spec])
+        archive.add_endpoint(
+            "sample_truncated", sample_truncated, [size_spec, seed_spec, psi_spec]
+        )
     else:
         labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
 
@@ -317,8 +403,15 @@ def noise_to_image_archive(
         def sample(labels, seed):
             return serve(prior(tf.shape(labels)[0], seed), labels)
 
+        def sample_truncated(labels, seed, truncation):
+            truncation = _after(check_psi(truncation), truncation)
+            return serve(prior(tf.shape(labels)[0], seed, truncation), labels)
+
         archive.add_endpoint("serving_default", serve, [noise_spec, labels_spec])
         archive.add_endpoint("sample", sample, [labels_spec, seed_spec])
+        archive.add_endpoint(
+            "sample_truncated", sample_truncated, [labels_spec, seed_spec, psi_spec]
+        )
     return archive
 
 

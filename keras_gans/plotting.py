@@ -30,6 +30,7 @@ __all__ = [
     "grid_shape",
     "image_grid",
     "plot_loss_curves",
+    "save_gif",
     "save_image_grid",
     "to_uint8",
 ]
@@ -223,6 +224,53 @@ def save_image_grid(images, path, rows=None, cols=None, title=None, padding=2):
         fontsize=12,
     )
     _save_png(fig, path)
+    return path
+
+
+def save_gif(images, path, duration_ms=80, scale=1, loop=0):
+    """Writes a sequence of images as an animated GIF (Pillow), one per frame.
+
+    Args:
+        images: array-like `(n, H, W, C)` or `(n, H, W)`, float in [-1, 1]
+            or uint8; one or three channels.
+        path: str or path-like. Where to write; missing folders are created.
+        duration_ms: int. Display time of each frame in milliseconds.
+        scale: int >= 1. Nearest-neighbour upscaling factor.
+        loop: int. Times to loop; 0 loops forever.
+
+    Returns:
+        The path written, as a string.
+
+    Example:
+
+    >>> import tempfile
+    >>> frames = np.linspace(-1, 1, 4).reshape(4, 1, 1, 1) * np.ones((4, 8, 8, 1))
+    >>> path = save_gif(frames, tempfile.mkdtemp() + "/walk.gif")
+    """
+    from PIL import Image
+
+    scale = utils.check_int("scale", scale, minimum=1)
+    frames = np.asarray(images)
+    if frames.dtype != np.uint8:
+        frames = utils.to_uint8(frames)
+    if frames.ndim == 4 and frames.shape[-1] == 1:
+        frames = frames[..., 0]
+    if scale > 1:
+        frames = frames.repeat(scale, axis=1).repeat(scale, axis=2)
+    pictures = [Image.fromarray(frame) for frame in frames]
+    path = _prepare_path(path)
+
+    def render(f):
+        pictures[0].save(
+            f,
+            format="GIF",
+            save_all=True,
+            append_images=pictures[1:],
+            duration=int(duration_ms),
+            loop=int(loop),
+        )
+
+    _write_png(render, path)
     return path
 
 

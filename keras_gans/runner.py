@@ -62,6 +62,13 @@ import tensorflow as tf
 from keras_gans import callbacks as callbacks_lib
 from keras_gans import checkpointing, distribute, utils
 from keras_gans import export as export_lib
+from keras_gans.run_options import (
+    _check_args,
+    preset_parser,
+    preset_recipe,
+    recipe_parser,
+    strategy_for_recipe,
+)
 
 __all__ = [
     "DEFAULT_CHECKPOINT_SECONDS",
@@ -77,9 +84,7 @@ __all__ = [
 
 DivergedError = checkpointing.DivergedError
 
-#: Seconds of training between two checkpoints when `checkpoint_every` is
-#: `None` (a few minutes of work lost at most on a kill).
-DEFAULT_CHECKPOINT_SECONDS = 300.0
+DEFAULT_CHECKPOINT_SECONDS = checkpointing.DEFAULT_CHECKPOINT_SECONDS
 
 
 class _Timer(keras.callbacks.Callback):
@@ -126,6 +131,7 @@ def fit_and_export(
     eval_real=None,
     checkpoint_every=None,
     divergence_guard=True,
+    tensorboard=False,
 ):
     """Trains `model` on `dataset` and writes every artefact of a run.
 
@@ -163,6 +169,11 @@ def fit_and_export(
             (Not under `MultiWorkerMirroredStrategy`, which does not resume.)
         divergence_guard: bool. Stop at the first non-finite loss or weight
             (`checkpointing.DivergenceGuard`).
+        tensorboard: bool. Write TensorBoard logs under `out_dir/logs`:
+            every epoch log as a scalar (losses, `val_*` metrics, PGGAN
+            `resolution`/`alpha`, ADA `augment_p`, `images_per_second`) and
+            the sample grids as images (`run_preset` turns it on unless
+            `--no-tensorboard`).
 
     Returns:
         dict: the contents of `metrics.json`; after a SIGTERM,
@@ -203,6 +214,7 @@ def fit_and_export(
             eval_real=eval_real,
             checkpoint_every=checkpoint_every,
             divergence_guard=divergence_guard,
+            tensorboard=tensorboard,
         )
     if not chief:
         shutil.rmtree(out, ignore_errors=True)
@@ -227,6 +239,7 @@ def _fit_and_export(
     eval_real,
     checkpoint_every,
     divergence_guard,
+    tensorboard,
 ):
     strategy = model.distribute_strategy
     timer = _Timer()
@@ -246,6 +259,8 @@ def _fit_and_export(
         callbacks_lib.LossCurves(out / "losses.png"),
         *callbacks,
     ]
+    if tensorboard:  # last, so it logs what the others added
+        fit_callbacks += _tensorboard_callbacks(out, sample_grid, batch_size)
     checkpoint = None
     if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
         checkpoint = checkpointing.TrainingCheckpoint(
@@ -304,6 +319,15 @@ def _fit_and_export(
     return results
 
 
+def _tensorboard_callbacks(out, sample_grid, batch_size):
+    """Scalars (every epoch log: losses, val_* metrics, PGGAN resolution and
+    alpha, ADA's augment_p, images/s) and the sample grids under `out/logs`."""
+    if getattr(sample_grid, "log_dir", False) is None:
+        sample_grid.log_dir = os.fspath(out / "logs")
+    throughput = [callbacks_lib.Throughput(batch_size)] if batch_size else []
+    return [*throughput, callbacks_lib.TensorBoardScalars(out / "logs")]
+
+
 def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real, evaluate=None):
     """`[callbacks.Evaluate(...)]` as `fit_and_export` sets it up, or `[]`."""
     if (
@@ -347,177 +371,6 @@ def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real, evaluate=Non
             labels=labels,
         )
     ]
-
-
-def recipe_parser(description, defaults, parser_class=None):
-    """The command line every recipe and `keras-gans train` share.
-
-    Args:
-        description: str. The recipe's one-line summary.
-        defaults: dict with the recipe's `epochs`, `batch_size`, `seed` and
-            `out` (and optionally `data_dir_help`).
-        parser_class: an `argparse.ArgumentParser` subclass or `None`.
-
-    Returns:
-        An `argparse.ArgumentParser` with `--epochs`, `--batch-size`,
-        `--seed`, `--out`, `--steps-per-epoch`, `--eval-every` (pass it on as
-        `fit_and_export(..., eval_every=args.eval_every)`), `--strategy`,
-        `--tfds` (digits: the full TFDS MNIST instead of the embedded
-        digits), `--data-dir`, `--mixed-precision` and `--verbose`.
-    """
-    import argparse
-
-    parser = (parser_class or argparse.ArgumentParser)(description=description)
-    parser.add_argument("--epochs", type=int, default=defaults["epochs"])
-    parser.add_argument("--batch-size", type=int, default=defaults["batch_size"])
-    parser.add_argument("--seed", type=int, default=defaults["seed"])
-    parser.add_argument(
-        "--out", default=defaults["out"], help=f"output folder ({defaults['out']})"
-    )
-    parser.add_argument(
-        "--tfds",
-        action="store_true",
-        help="train on TFDS 'mnist' (60000 digits) instead of the embedded 5000",
-    )
-    parser.add_argument(
-        "--data-dir",
-        default=None,
-        help=defaults.get("data_dir_help", "TFDS data folder (with --tfds)"),
-    )
-    parser.add_argument(
-        "--steps-per-epoch",
-        type=int,
-        default=None,
-        help="batches per epoch (default: the whole dataset or schedule); for "
-        "quick smoke runs",
-    )
-    parser.add_argument(
-        "--eval-every",
-        type=int,
-        default=0,
-        help="compute sample metrics (digit FD, ...) every N epochs into the "
-        "logs and metrics.json (default 0: off)",
-    )
-    parser.add_argument(
-        "--checkpoint-every",
-        type=int,
-        default=None,
-        help="write a resumable checkpoint every N train steps (default: "
-        f"every {DEFAULT_CHECKPOINT_SECONDS:g} s of training); a killed run "
-        "resumes from it when started again with the same --out",
-    )
-    parser.add_argument(
-        "--no-divergence-guard",
-        action="store_true",
-        help="keep training through non-finite losses or weights (default: "
-        "stop with an error naming the step)",
-    )
-    parser.add_argument(
-        "--strategy",
-        default="default",
-        choices=distribute.STRATEGIES,
-        help="tf.distribute strategy; --batch-size is the global batch "
-        "(multiworker reads the workers from TF_CONFIG)",
-    )
-    parser.add_argument(
-        "--mixed-precision",
-        default="off",
-        choices=("off", "bf16", "fp16"),
-        help="compute in bfloat16 or float16, variables in float32 (off)",
-    )
-    parser.add_argument(
-        "--verbose",
-        action="store_true",
-        help="show TensorFlow's start-up logs",
-    )
-    return parser
-
-
-def strategy_for_recipe(args):
-    """The `tf.distribute` strategy `--strategy` names; build the model in its scope."""
-    return distribute.get_strategy(getattr(args, "strategy", "default"))
-
-
-_TYPES = {"int": int, "float": float, "str": str}
-
-
-def _get_path(tree, path):
-    for key in path.split("."):
-        tree = tree.get(key) if isinstance(tree, dict) else None
-    return tree
-
-
-def _set_path(tree, path, value):
-    *parents, last = path.split(".")
-    for key in parents:
-        tree = tree.setdefault(key, {})
-    tree[last] = value
-
-
-def _flag_dest(flag):
-    return "preset_" + flag["flag"].lstrip("-").replace("-", "_")
-
-
-def preset_parser(name, parser_class=None):
-    """The command line of preset `name`: `recipe_parser`'s flags with the
-    preset's defaults, plus the extra flags its recipe declares (e.g. cgan's
-    `--architecture`, pggan's `--kimg-per-phase`)."""
-    from keras_gans import presets
-
-    preset = presets.get(name)
-    recipe = preset["recipe"]
-    parser = recipe_parser(
-        f"Train the {preset['name']} preset: {preset['description']}.",
-        recipe,
-        parser_class,
-    )
-    for flag in recipe.get("flags", ()):
-        targets = flag["target"]
-        targets = [targets] if isinstance(targets, str) else targets
-        default = flag.get("default", _get_path(recipe, targets[0]))
-        kind = _TYPES[flag["type"]] if "type" in flag else type(default)
-        parser.add_argument(
-            flag["flag"],
-            dest=_flag_dest(flag),
-            type=kind,
-            default=default,
-            choices=flag.get("choices"),
-            help=flag.get("help", f"({default})"),
-        )
-    return parser
-
-
-def _check_args(args):
-    for flag, value, minimum in (
-        ("--epochs", args.epochs, 1),
-        ("--batch-size", args.batch_size, 1),
-        ("--steps-per-epoch", args.steps_per_epoch, 1),
-        ("--eval-every", args.eval_every, 0),
-        ("--checkpoint-every", getattr(args, "checkpoint_every", None), 1),
-    ):
-        if value is not None and value < minimum:
-            raise ValueError(f"`{flag}` must be >= {minimum}. Received: {value}")
-    kimg = getattr(args, "preset_kimg_per_phase", None)
-    if kimg is not None and not kimg > 0:
-        raise ValueError(f"`--kimg-per-phase` must be > 0. Received: {kimg}")
-
-
-def preset_recipe(name, args):
-    """The recipe of preset `name` with the command line `args` applied."""
-    from keras_gans import presets
-
-    recipe = presets.get(name)["recipe"]
-    recipe.update(
-        epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, out=args.out
-    )
-    for flag in recipe.get("flags", ()):
-        value = getattr(args, _flag_dest(flag))
-        if value is None:
-            continue
-        targets = flag["target"]
-        for target in [targets] if isinstance(targets, str) else targets:
-            _set_path(recipe, target, value)
-    return recipe
 
 
 def run_preset(name, argv=None, parser_class=None):
@@ -584,6 +437,7 @@ def run_preset(name, argv=None, parser_class=None):
             eval_every=args.eval_every,
             checkpoint_every=args.checkpoint_every,
             divergence_guard=not args.no_divergence_guard,
+            tensorboard=not args.no_tensorboard,
         )
     finally:
         lock.release()

@@ -25,8 +25,16 @@ GROUND_FLOOR = (
     "latent",
     "checkpointing",
     "_startup",
+    "summaries",
 )
-UPPER_FLOOR = ("runner", "presets", "recipe_evaluation", "cli", "workflow")
+UPPER_FLOOR = (
+    "runner",
+    "run_options",
+    "presets",
+    "recipe_evaluation",
+    "cli",
+    "workflow",
+)
 MAX_LINES = 600
 
 

@@ -7,6 +7,7 @@ from keras import ops
 
 from keras_gans import losses as losses_lib
 from keras_gans.models import _checks
+from keras_gans.models._augment_step import AugmentMixin
 from keras_gans.models._seeds import SavedSeedStates, layer_seeds, seed_states
 from keras_gans.models.registry import PresetMixin
 from keras_gans.utils import check_choice, check_float, check_int
@@ -26,7 +27,9 @@ def _num_replicas():
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class AdversarialModel(_checks.DataChecks, SavedSeedStates, PresetMixin, keras.Model):
+class AdversarialModel(
+    AugmentMixin, _checks.DataChecks, SavedSeedStates, PresetMixin, keras.Model
+):
     """A generator and a discriminator trained against each other.
 
     `train_step` runs `d_steps` discriminator updates, then one generator
@@ -125,6 +128,7 @@ class AdversarialModel(_checks.DataChecks, SavedSeedStates, PresetMixin, keras.M
         r1_weight=0.0,
         drift_weight=0.0,
         ema_decay=None,
+        augment=None,
         **kwargs,
     ):
         """Configures training.
@@ -140,6 +144,7 @@ class AdversarialModel(_checks.DataChecks, SavedSeedStates, PresetMixin, keras.M
             r1_weight: float. γ of the R1 penalty (the step adds γ/2 · R1).
             drift_weight: float. Weight of the PGGAN drift term.
             ema_decay: float in (0, 1) or `None`. Keep an EMA copy of G.
+            augment: `None`, `"diffaugment"`, `"ada"` or a layer (`AugmentMixin`).
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, ...).
         """
@@ -191,6 +196,7 @@ class AdversarialModel(_checks.DataChecks, SavedSeedStates, PresetMixin, keras.M
             r1_weight=self.r1_weight,
             drift_weight=self.drift_weight,
             ema_decay=ema_decay,
+            augment=self._compile_augment(augment),
             **{k: v for k, v in kwargs.items() if k in _KERAS_COMPILE_KEYS},
         )
 
@@ -350,6 +356,7 @@ class AdversarialModel(_checks.DataChecks, SavedSeedStates, PresetMixin, keras.M
 
     def discriminate(self, images, condition, training=True):
         """`(logits, auxiliary)` of the discriminator on a batch of images."""
+        images = self.augment_images(images, training)
         outputs = self.discriminator(
             self.discriminator_inputs(images, condition), training=training
         )
@@ -378,6 +385,7 @@ class AdversarialModel(_checks.DataChecks, SavedSeedStates, PresetMixin, keras.M
         with tf.GradientTape() as tape:
             real_logits, real_aux = self.discriminate(real, condition)
             fake_logits, fake_aux = self.discriminate(fake, condition)
+            logs.update(self.update_augment(real_logits))
             d_loss = self.d_loss_fn(real_logits, fake_logits)
             logs["d_loss"] = d_loss
             total = d_loss

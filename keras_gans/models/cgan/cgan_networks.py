@@ -6,6 +6,7 @@ from keras import layers
 
 from keras_gans.layers import Maxout, MinibatchStdDev
 from keras_gans.models._shapes import image_geometry
+from keras_gans.models._spectral import spectral
 from keras_gans.models.dcgan.dcgan_networks import (
     DCGAN_INIT,
     conv_trunk,
@@ -102,6 +103,7 @@ def cgan_maxout_discriminator(
     auxiliary_classifier=False,
     dtype=None,
     image_shape=None,
+    spectral_norm=False,
 ):
     """The paper's MNIST discriminator: x and y joined through Maxout layers.
 
@@ -121,6 +123,8 @@ def cgan_maxout_discriminator(
             answer from its input.
         dtype: dtype policy of every layer, or `None` for the global policy.
         image_shape: deprecated `(height, width, channels)`.
+        spectral_norm: bool. Wraps every Maxout and dense layer in
+            `keras.layers.SpectralNormalization` (Miyato et al. 2018).
 
     Returns:
         A `keras.Model` mapping `[images, labels]` to logits `(batch, 1)`
@@ -136,29 +140,32 @@ def cgan_maxout_discriminator(
     images = keras.Input((height, width, channels), name="images")
     labels = _labels_input()
     y = _one_hot(labels, num_classes, dtype)
-    hx = Maxout(*image_units, dtype=dtype, name="maxout_x")(
+    sn = spectral_norm
+    hx = spectral(Maxout(*image_units, dtype=dtype, name="maxout_x"), sn, dtype)(
         layers.Flatten(dtype=dtype)(images)
     )
-    hy = Maxout(*label_units, dtype=dtype, name="maxout_y")(y)
+    hy = spectral(Maxout(*label_units, dtype=dtype, name="maxout_y"), sn, dtype)(y)
     h = layers.Concatenate(dtype=dtype)(
         [
             layers.Dropout(dropout, dtype=dtype)(hx),
             layers.Dropout(dropout, dtype=dtype)(hy),
         ]
     )
-    h = Maxout(*joint_units, dtype=dtype, name="maxout_joint")(h)
+    h = spectral(Maxout(*joint_units, dtype=dtype, name="maxout_joint"), sn, dtype)(h)
     h = layers.Dropout(dropout, dtype=dtype)(h)
-    logits = layers.Dense(1, dtype=dtype, name="logit")(h)
+    logits = spectral(layers.Dense(1, dtype=dtype, name="logit"), sn, dtype)(h)
     # The class head reads the image pathway only: the joint layer sees y.
-    outputs = _with_class_head(logits, hx, num_classes, auxiliary_classifier, dtype)
+    outputs = _with_class_head(logits, hx, num_classes, auxiliary_classifier, dtype, sn)
     return keras.Model([images, labels], outputs, name="discriminator")
 
 
-def _with_class_head(logits, features, num_classes, auxiliary_classifier, dtype):
+def _with_class_head(
+    logits, features, num_classes, auxiliary_classifier, dtype, spectral_norm=False
+):
     if not auxiliary_classifier:
         return logits
-    class_logits = layers.Dense(num_classes, dtype=dtype, name="class_logits")(features)
-    return [logits, class_logits]
+    head = layers.Dense(num_classes, dtype=dtype, name="class_logits")
+    return [logits, spectral(head, spectral_norm, dtype)(features)]
 
 
 def cgan_conv_discriminator(
@@ -173,6 +180,7 @@ def cgan_conv_discriminator(
     sync_batch_norm=False,
     minibatch_stddev=False,
     dtype=None,
+    spectral_norm=False,
 ):
     """A strided-conv discriminator conditioned on the label.
 
@@ -198,6 +206,11 @@ def cgan_conv_discriminator(
         minibatch_stddev: bool. Appends the minibatch standard deviation
             map (Karras et al. 2018, sec 3) to the last conv features.
         dtype: dtype policy of every layer, or `None` for the global policy.
+        spectral_norm: bool. Wraps every conv and dense layer in
+            `keras.layers.SpectralNormalization` (Miyato et al. 2018). The
+            label embeddings stay unnormalized: Keras' wrapper casts its
+            output to the (integer) input dtype, so it cannot wrap an
+            `Embedding`.
 
     Returns:
         A `keras.Model` mapping `[images, labels]` to logits `(batch, 1)`
@@ -224,16 +237,22 @@ def cgan_conv_discriminator(
         y = layers.Reshape((height, width, 1), dtype=dtype)(y)  # (B, H, W, 1)
         x = layers.Concatenate(dtype=dtype)([images, y])
     trunk = conv_trunk(
-        x, stages, filters, kernel_size, batch_norm, sync_batch_norm, dtype=dtype
+        x,
+        stages,
+        filters,
+        kernel_size,
+        batch_norm,
+        sync_batch_norm,
+        dtype=dtype,
+        spectral_norm=spectral_norm,
     )
     if minibatch_stddev:
         # Karras et al. 2018, sec 3: the spread of the batch as one more map,
         # so D can tell a collapsed batch of fakes from real digits.
         trunk = MinibatchStdDev(dtype=dtype, name="minibatch_stddev")(trunk)
     features = layers.Flatten(dtype=dtype)(trunk)  # φ(x): (B, F)
-    logits = layers.Dense(1, kernel_initializer=DCGAN_INIT, dtype=dtype, name="logit")(
-        features
-    )
+    logit = layers.Dense(1, kernel_initializer=DCGAN_INIT, dtype=dtype, name="logit")
+    logits = spectral(logit, spectral_norm, dtype)(features)
     if head == "projection":
         embed = layers.Embedding(
             num_classes,
@@ -249,6 +268,6 @@ def cgan_conv_discriminator(
             [logits, projection]
         )
     outputs = _with_class_head(
-        logits, features, num_classes, auxiliary_classifier, dtype
+        logits, features, num_classes, auxiliary_classifier, dtype, spectral_norm
     )
     return keras.Model([images, labels], outputs, name="discriminator")

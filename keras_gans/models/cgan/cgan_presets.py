@@ -7,6 +7,8 @@ Pure data (no imports): `keras_gans.models.registry` reads it and
 __all__ = ["PRESETS"]
 
 _ADAM = {"class": "Adam", "learning_rate": 4e-4, "beta_1": 0.5}
+# Miyato et al. 2018, table 1 setting (C): alpha=2e-4, beta1=0, beta2=0.9.
+_SNGAN_ADAM = {"class": "Adam", "learning_rate": 2e-4, "beta_1": 0.0, "beta_2": 0.9}
 
 PRESETS = {
     "cgan_digits": {
@@ -52,6 +54,46 @@ PRESETS = {
                     "help": "maxout: the paper's model (Mirza & Osindero 2014)",
                 }
             ],
+        },
+    },
+    "cgan_sngan_digits": {
+        "class": "ConditionalGAN",
+        "description": (
+            "SNGAN setup (Miyato et al. 2018; Miyato & Koyama 2018): spectrally "
+            "normalized projection discriminator, hinge loss, Adam(2e-4, 0, "
+            "0.9), 5 D updates per G update; 28x28x1 digits 0-9 (no weights)"
+        ),
+        "aliases": [],
+        "file": None,
+        "figures": {"label_accuracy": None, "digit_fd": None},
+        "recipe": {
+            "model": {
+                "num_classes": 10,
+                "image_size": 28,
+                "channels": 1,
+                "latent_dim": 128,
+                "architecture": "conv",
+                "generator_filters": 32,
+                "discriminator_filters": 32,
+                "conv_head": "projection",
+                "spectral_norm": True,
+                "latent_distribution": "normal",
+            },
+            "compile": {
+                "g_optimizer": _SNGAN_ADAM,
+                "d_optimizer": _SNGAN_ADAM,
+                "loss": "hinge",
+                "d_steps": 5,
+                "jit_compile": False,
+            },
+            "data": {"kind": "digits", "with_labels": True, "tfds": "mnist"},
+            "epochs": 80,
+            "batch_size": 64,
+            "seed": 20180216,
+            "out": "runs/cgan_sngan_digits",
+            "grid": {"kind": "samples", "labels": "per_class"},
+            "evaluation": "cgan_digits",
+            "flags": [],
         },
     },
 }

@@ -70,6 +70,8 @@ class ConditionalGAN(AdversarialModel):
             class head and both nets a class cross-entropy term of this
             weight (AC-GAN, Odena et al. 2017); 0 keeps the paper's model.
         latent_distribution: str. `"uniform"` (paper) or `"normal"`.
+        spectral_norm: bool. Spectral normalization (Miyato et al. 2018) on
+            D's layers (see the discriminator builder).
         seed: int or `None`.
         image_shape: deprecated `(height, width, channels)`.
         **kwargs: `keras.Model` arguments; `dtype` (a policy such as
@@ -107,6 +109,7 @@ class ConditionalGAN(AdversarialModel):
         minibatch_stddev=False,
         auxiliary_weight=0.0,
         latent_distribution="uniform",
+        spectral_norm=False,
         seed=None,
         image_shape=None,
         **kwargs,
@@ -135,6 +138,7 @@ class ConditionalGAN(AdversarialModel):
         self.discriminator_batch_norm = discriminator_batch_norm
         self.sync_batch_norm = sync_batch_norm
         self.minibatch_stddev = minibatch_stddev
+        self.spectral_norm = bool(spectral_norm)
         dtype = kwargs.get("dtype")
         with layer_seeds(seed):
             if architecture in ("maxout", "mlp_conv"):
@@ -160,6 +164,7 @@ class ConditionalGAN(AdversarialModel):
                     dropout=dropout,
                     auxiliary_classifier=auxiliary,
                     dtype=dtype,
+                    spectral_norm=self.spectral_norm,
                 )
             else:
                 discriminator = cgan_conv_discriminator(
@@ -174,6 +179,7 @@ class ConditionalGAN(AdversarialModel):
                     sync_batch_norm,
                     minibatch_stddev,
                     dtype=dtype,
+                    spectral_norm=self.spectral_norm,
                 )
         super().__init__(
             generator=generator,
@@ -238,6 +244,7 @@ class ConditionalGAN(AdversarialModel):
             "sync_batch_norm": self.sync_batch_norm,
             "minibatch_stddev": self.minibatch_stddev,
             "auxiliary_weight": self.auxiliary_weight,
+            "spectral_norm": self.spectral_norm,
         }
 
     @classmethod

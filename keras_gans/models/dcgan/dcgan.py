@@ -44,6 +44,8 @@ class DCGAN(AdversarialModel):
             normalises with the statistics of the global batch rather than
             each replica's share (costs an all-reduce per BatchNorm layer;
             worth it when per-replica batches are small).
+        spectral_norm: bool. Spectral normalization (Miyato et al. 2018) on
+            D's layers (see the discriminator builder).
         seed: int or `None`. Seeds the weights and the training noise.
         image_shape: deprecated `(height, width, channels)`.
         **kwargs: `keras.Model` arguments; `dtype` (a policy such as
@@ -73,6 +75,7 @@ class DCGAN(AdversarialModel):
         kernel_size=5,
         latent_distribution="uniform",
         sync_batch_norm=False,
+        spectral_norm=False,
         seed=None,
         image_shape=None,
         **kwargs,
@@ -80,6 +83,7 @@ class DCGAN(AdversarialModel):
         size, hw, channels = image_geometry(image_size, channels, image_shape)
         self.image_size = size
         self.sync_batch_norm = sync_batch_norm
+        self.spectral_norm = bool(spectral_norm)
         self.channels = channels
         dtype = kwargs.get("dtype")
         self.generator_filters = generator_filters
@@ -102,6 +106,7 @@ class DCGAN(AdversarialModel):
                 kernel_size,
                 sync_batch_norm=sync_batch_norm,
                 dtype=dtype,
+                spectral_norm=self.spectral_norm,
             )
         super().__init__(
             generator=generator,
@@ -123,6 +128,7 @@ class DCGAN(AdversarialModel):
             discriminator_filters=self.discriminator_filters,
             kernel_size=self.kernel_size,
             sync_batch_norm=self.sync_batch_norm,
+            spectral_norm=self.spectral_norm,
         )
         return config
 

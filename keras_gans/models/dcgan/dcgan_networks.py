@@ -4,6 +4,7 @@ import keras
 from keras import layers
 
 from keras_gans.models._shapes import image_geometry
+from keras_gans.models._spectral import spectral
 from keras_gans.utils import check_image_size, check_int
 
 __all__ = [
@@ -154,6 +155,7 @@ def conv_trunk(
     batch_norm=True,
     sync_batch_norm=False,
     dtype=None,
+    spectral_norm=False,
 ):
     """D's body: `stages` stride-2 convs, channels doubling, LeakyReLU(0.2).
 
@@ -167,13 +169,15 @@ def conv_trunk(
         batch_norm: bool. BatchNorm after every conv but the first.
         sync_batch_norm: bool. Synchronized BatchNorm under a strategy.
         dtype: dtype policy of every layer, or `None` for the global policy.
+        spectral_norm: bool. Wraps every conv in
+            `keras.layers.SpectralNormalization` (Miyato et al. 2018).
 
     Returns:
         The last feature map `(batch, H / 2**stages, W / 2**stages, F)`.
     """
     x = images
     for stage in range(stages):
-        x = layers.Conv2D(
+        conv = layers.Conv2D(
             filters * 2**stage,
             kernel_size,
             strides=2,
@@ -181,7 +185,8 @@ def conv_trunk(
             use_bias=stage == 0 or not batch_norm,
             kernel_initializer=DCGAN_INIT,
             dtype=dtype,
-        )(x)
+        )
+        x = spectral(conv, spectral_norm, dtype)(x)
         if batch_norm and stage > 0:
             x = layers.BatchNormalization(synchronized=sync_batch_norm, dtype=dtype)(x)
         x = layers.LeakyReLU(0.2, dtype=dtype)(x)
@@ -195,6 +200,7 @@ def dcgan_discriminator(
     kernel_size=5,
     sync_batch_norm=False,
     dtype=None,
+    spectral_norm=False,
 ):
     """Strided convolutions with LeakyReLU(0.2), BatchNorm after the first.
 
@@ -209,6 +215,9 @@ def dcgan_discriminator(
         kernel_size: int. Convolution kernel size (paper: 5).
         sync_batch_norm: bool. Synchronized BatchNorm under a strategy.
         dtype: dtype policy of every layer, or `None` for the global policy.
+        spectral_norm: bool. Wraps every conv and the logit layer in
+            `keras.layers.SpectralNormalization` (Miyato et al. 2018) and
+            drops D's BatchNorm (the SN discriminator has none).
 
     Returns:
         A `keras.Model` mapping images `(batch, H, W, C)` to logits
@@ -225,11 +234,12 @@ def dcgan_discriminator(
         num_upsamplings((height, width)),
         filters,
         kernel_size,
+        batch_norm=not spectral_norm,
         sync_batch_norm=sync_batch_norm,
         dtype=dtype,
+        spectral_norm=spectral_norm,
     )
     x = layers.Flatten(dtype=dtype)(x)
-    logits = layers.Dense(1, kernel_initializer=DCGAN_INIT, dtype=dtype, name="logit")(
-        x
-    )
+    logit = layers.Dense(1, kernel_initializer=DCGAN_INIT, dtype=dtype, name="logit")
+    logits = spectral(logit, spectral_norm, dtype)(x)
     return keras.Model(images, logits, name="discriminator")

@@ -37,6 +37,8 @@ class GAN(AdversarialModel):
         pieces: int. Maxout pieces per unit.
         dropout: float. Dropout rate on D's hidden layers.
         latent_distribution: str. `"uniform"` (U(-1, 1), paper) or `"normal"`.
+        spectral_norm: bool. Spectral normalization (Miyato et al. 2018) on
+            D's layers (see the discriminator builder).
         seed: int or `None`. Seeds the weights, the dropout masks and the
             training noise: one seed, one model and one run.
         image_shape: deprecated `(height, width, channels)`; use
@@ -66,6 +68,7 @@ class GAN(AdversarialModel):
         pieces=5,
         dropout=0.5,
         latent_distribution="uniform",
+        spectral_norm=False,
         seed=None,
         image_shape=None,
         **kwargs,
@@ -77,13 +80,20 @@ class GAN(AdversarialModel):
         self.discriminator_units = tuple(discriminator_units)
         self.pieces = pieces
         self.dropout = dropout
+        self.spectral_norm = bool(spectral_norm)
         dtype = kwargs.get("dtype")
         with layer_seeds(seed):
             generator = gan_generator(
                 latent_dim, hw, channels, self.generator_units, dtype=dtype
             )
             discriminator = gan_discriminator(
-                hw, channels, self.discriminator_units, pieces, dropout, dtype=dtype
+                hw,
+                channels,
+                self.discriminator_units,
+                pieces,
+                dropout,
+                dtype=dtype,
+                spectral_norm=self.spectral_norm,
             )
         super().__init__(
             generator=generator,
@@ -105,6 +115,7 @@ class GAN(AdversarialModel):
             discriminator_units=self.discriminator_units,
             pieces=self.pieces,
             dropout=self.dropout,
+            spectral_norm=self.spectral_norm,
         )
         return config
 

@@ -5,6 +5,7 @@ from keras import layers
 
 from keras_gans.layers import Maxout
 from keras_gans.models._shapes import image_geometry
+from keras_gans.models._spectral import spectral
 
 __all__ = ["gan_discriminator", "gan_generator"]
 
@@ -60,6 +61,7 @@ def gan_discriminator(
     input_dropout=0.2,
     dtype=None,
     image_shape=None,
+    spectral_norm=False,
 ):
     """The paper's MNIST discriminator: two Maxout layers with dropout, one logit.
 
@@ -73,6 +75,8 @@ def gan_discriminator(
         pieces: int. Maxout pieces per unit.
         dropout: float in [0, 1). Dropout rate after each Maxout layer.
         input_dropout: float in [0, 1). Dropout rate on the input pixels.
+        spectral_norm: bool. Wraps every Maxout and the logit layer in
+            `keras.layers.SpectralNormalization` (Miyato et al. 2018).
         dtype: dtype policy of every layer, or `None` for the global policy.
         image_shape: deprecated `(height, width, channels)`.
 
@@ -89,7 +93,8 @@ def gan_discriminator(
     x = layers.Flatten(dtype=dtype)(images)
     x = layers.Dropout(input_dropout, dtype=dtype)(x)
     for i, n in enumerate(units):
-        x = Maxout(n, pieces, dtype=dtype, name=f"maxout_{i}")(x)
+        maxout = Maxout(n, pieces, dtype=dtype, name=f"maxout_{i}")
+        x = spectral(maxout, spectral_norm, dtype)(x)
         x = layers.Dropout(dropout, dtype=dtype)(x)
-    logits = layers.Dense(1, dtype=dtype, name="logit")(x)
-    return keras.Model(images, logits, name="discriminator")
+    logits = spectral(layers.Dense(1, dtype=dtype, name="logit"), spectral_norm, dtype)
+    return keras.Model(images, logits(x), name="discriminator")

@@ -33,6 +33,12 @@ class ProgressiveDiscriminator(_ProgressiveNetwork):
     While stage `s` fades in, the features entering stage `s - 1` are
     `(1 - α) · from_rgb[s-1](avgpool(x)) + α · block[s](from_rgb[s](x))`.
 
+    There is no `spectral_norm` option: the equalized-LR layers store
+    unit-variance weights and multiply them by He's constant at run time,
+    so `keras.layers.SpectralNormalization` (which divides the stored
+    kernel) would not bound the spectral norm of the weights in use, and
+    the two normalizations of the weights' scale conflict.
+
     Args:
         image_size: int. Final resolution, a power of two in [8, 1024]
             (default 128). `max_resolution=` is its deprecated name.

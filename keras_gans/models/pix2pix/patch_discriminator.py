@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_gans.models._spectral import spectral
 from keras_gans.models.pix2pix._common import (
     PIX2PIX_INIT,
     _check_normalization,
@@ -21,6 +22,7 @@ def patch_discriminator(
     normalization="batch",
     conditional=True,
     dtype=None,
+    spectral_norm=False,
 ):
     """The PatchGAN discriminator of Isola et al. 2017 (sec 2.2.2 and 6.1.2).
 
@@ -46,6 +48,9 @@ def patch_discriminator(
         conditional: bool. Whether D sees the input image too.
         dtype: dtype policy (e.g. `"mixed_bfloat16"`) or `None` (the global
             policy) of every layer.
+        spectral_norm: bool. Wraps every conv in
+            `keras.layers.SpectralNormalization` (Miyato et al. 2018); the
+            normalization layers stay as `normalization` says.
 
     Returns:
         A functional `keras.Model` mapping `pair` `(batch, H, W,
@@ -72,7 +77,7 @@ def patch_discriminator(
         norm = _norm(normalization, norm_name, dtype) if norm_name else None
         if kernel > 1:
             x = layers.ZeroPadding2D(1, name=f"pad{index}", dtype=dtype)(x)
-        x = layers.Conv2D(
+        conv = layers.Conv2D(
             width,
             kernel,
             strides=stride,
@@ -81,7 +86,8 @@ def patch_discriminator(
             kernel_initializer=PIX2PIX_INIT,
             name=f"conv{index}",
             dtype=dtype,
-        )(x)
+        )
+        x = spectral(conv, spectral_norm, dtype)(x)
         if norm is not None:
             x = norm(x)
         return layers.LeakyReLU(0.2, name=f"act{index}", dtype=dtype)(x)
@@ -105,7 +111,8 @@ def patch_discriminator(
         kernel_initializer=PIX2PIX_INIT,
         name="logits",
         dtype=dtype,
-    )(x)
+    )
+    logits = spectral(logits, spectral_norm, dtype)(x)
     return keras.Model(pair, logits, name="discriminator")
 
 
@@ -129,6 +136,8 @@ def receptive_field(network):
     """
     field, jump = 1, 1
     for layer in network.layers:
+        if isinstance(layer, layers.SpectralNormalization):
+            layer = layer.layer
         if isinstance(layer, layers.Conv2D):
             field += (layer.kernel_size[0] - 1) * jump
             jump *= layer.strides[0]

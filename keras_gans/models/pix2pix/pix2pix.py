@@ -89,6 +89,8 @@ class Pix2Pix(AdversarialModel):
         conditional_discriminator: bool. D sees concat(input, image).
         test_time_dropout: bool. Default of `translate` and of the exported
             translator.
+        spectral_norm: bool. Spectral normalization (Miyato et al. 2018) on
+            D's layers (see the discriminator builder).
         seed: int or `None`.
         dtype: dtype policy of the model and of every layer of G and D
             (e.g. `"mixed_bfloat16"`); `None`: the global policy.
@@ -122,6 +124,7 @@ class Pix2Pix(AdversarialModel):
         gan_weight=1.0,
         conditional_discriminator=True,
         test_time_dropout=False,
+        spectral_norm=False,
         seed=None,
         dtype=None,
         **kwargs,
@@ -169,6 +172,7 @@ class Pix2Pix(AdversarialModel):
         self.gan_weight = float(gan_weight)
         self.conditional_discriminator = bool(conditional_discriminator)
         self.test_time_dropout = bool(test_time_dropout)
+        self.spectral_norm = bool(spectral_norm)
         # The networks' layers take the model's policy (a serialized policy
         # from a config included); `None` leaves them on the global policy.
         policy = None if dtype is None else keras.dtype_policies.get(dtype)
@@ -193,6 +197,7 @@ class Pix2Pix(AdversarialModel):
                 normalization,
                 conditional_discriminator,
                 dtype=policy,
+                spectral_norm=bool(spectral_norm),
             )
         super().__init__(
             generator=generator,
@@ -504,6 +509,7 @@ class Pix2Pix(AdversarialModel):
             gan_weight=self.gan_weight,
             conditional_discriminator=self.conditional_discriminator,
             test_time_dropout=self.test_time_dropout,
+            spectral_norm=self.spectral_norm,
         )
         return config
 
