@@ -11,17 +11,22 @@ from keras_gans import _startup  # noqa: I001  (before TensorFlow loads)
 _startup.on_package_import()
 
 from keras_gans import (  # noqa: E402
+    augment,
     callbacks,
+    checkpointing,
     data,
+    devices,
     distribute,
     evaluation,
     export,
     images,
+    latent,
     layers,
     losses,
     metrics,
     pairs,
     plotting,
+    unpaired,
     utils,
 )
 from keras_gans.evaluation import evaluate  # noqa: E402
@@ -60,13 +65,17 @@ __all__ = [
     "Pix2Pix",
     "ProgressiveGAN",
     "ProgressiveSchedule",
+    "augment",
     "callbacks",
+    "checkpointing",
     "data",
+    "devices",
     "distribute",
     "evaluate",
     "evaluation",
     "export",
     "images",
+    "latent",
     "layers",
     "losses",
     "metrics",
@@ -74,5 +83,6 @@ __all__ = [
     "plotting",
     "presets",
     "runner",
+    "unpaired",
     "utils",
 ]

@@ -237,7 +237,9 @@ def check_unit_range(images, name="images", allow_nonnegative=False):
       `RANGE_TOLERANCE`, then clipped). Floats in [0, 255] are refused.
     - floats in [0, 1] lie inside [-1, 1], so they are told apart by a rule:
       a float batch of at least `NONNEGATIVE_MIN_VALUES` (1024) values whose
-      minimum is >= 0 is refused as "looks like [0, 1] images". Images in
+      minimum is >= 0, and that is not constant, is refused as "looks like
+      [0, 1] images" (a constant batch, e.g. all zeros, is valid either
+      way and passes). Images in
       [-1, 1] almost always hold some value below 0 (dark pixels: digit and
       sketch backgrounds, shadows), while [0, 1] images never do. Smaller
       batches are accepted as they are. A genuine non-negative [-1, 1]
@@ -261,10 +263,10 @@ def check_unit_range(images, name="images", allow_nonnegative=False):
     Traceback (most recent call last):
     ...
     ValueError: Float `images` must be in [-1, 1] (pass uint8 for [0, 255]). Received: images in [0.0, 2.0]
-    >>> check_unit_range(np.full((2, 32, 32), 0.5))
+    >>> check_unit_range(np.linspace(0.0, 1.0, 2048).reshape(2, 32, 32))
     Traceback (most recent call last):
     ...
-    ValueError: Float `images` look like [0, 1] images: they must be in [-1, 1] (pass uint8 in [0, 255], or `x * 2 - 1`; for [-1, 1] images with no negative value pass allow_nonnegative=True or use `keras_gans.utils.assume_unit_range()`). Received: images in [0.5, 0.5]
+    ValueError: Float `images` look like [0, 1] images: they must be in [-1, 1] (pass uint8 in [0, 255], or `x * 2 - 1`; for [-1, 1] images with no negative value pass allow_nonnegative=True or use `keras_gans.utils.assume_unit_range()`). Received: images in [0.0, 1.0]
     """
     try:
         import keras
@@ -297,6 +299,7 @@ def check_unit_range(images, name="images", allow_nonnegative=False):
             )
         if (
             low >= 0.0
+            and high > low
             and images.size >= NONNEGATIVE_MIN_VALUES
             and not allow_nonnegative
             and not getattr(_ASSUME_UNIT_RANGE, "on", False)

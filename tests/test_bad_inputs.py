@@ -96,12 +96,15 @@ def test_zero_to_255_floats_are_refused(digits):
 
 
 def test_escape_for_nonnegative_unit_range_batches():
-    white = np.ones((4, 28, 28), np.float32)  # all-white [-1, 1] digits
+    white = np.ones((4, 28, 28), np.float32)  # all-white [-1, 1] digits ...
+    white[:, :, :14] = 0.5  # ... with grey halves: non-negative, not constant
     with pytest.raises(ValueError, match="allow_nonnegative=True"):
         utils.check_unit_range(white)
-    assert utils.check_unit_range(white, allow_nonnegative=True).min() == 1.0
+    assert utils.check_unit_range(white, allow_nonnegative=True).min() == 0.5
     with utils.assume_unit_range():
-        assert utils.check_unit_range(white).min() == 1.0
+        assert utils.check_unit_range(white).min() == 0.5
+    # A constant batch (all zeros: mid-grey) is valid in either convention.
+    assert utils.check_unit_range(np.zeros((4, 28, 28), np.float32)).max() == 0.0
     # A handful of values is too few to judge: accepted as it is.
     assert utils.check_unit_range(np.full((2, 4, 4), 0.5)).max() == 0.5
 
