@@ -30,13 +30,15 @@ is ever made for a `scheme://` path.
 """
 
 import inspect
-import os
-import re
-import uuid
 
 import keras
 import tensorflow as tf
 
+from keras_gans._export_files import (
+    _write_archive,
+    _write_onnx,
+    next_version,
+)
 from keras_gans.utils import check_choice, is_int, to_uint8
 
 __all__ = [
@@ -54,24 +56,6 @@ FORMATS = ("tf_saved_model", "onnx")
 TRAINING_MODES = (False, True)
 
 
-def next_version(base_dir):
-    """1 + the largest integer subfolder of `base_dir` (1 when there is none).
-
-    >>> next_version("ram://keras_gans_doctest/none_yet")
-    1
-    """
-    base_dir = os.fspath(base_dir)
-    version = 1
-    if tf.io.gfile.isdir(base_dir):
-        names = [name.rstrip("/") for name in tf.io.gfile.listdir(base_dir)]
-        versions = [int(d) for d in names if re.fullmatch(r"\d+", d)]
-        version = max(versions, default=0) + 1
-    # Some file systems (ram://, object stores) list no folders: probe too.
-    while tf.io.gfile.exists(_join(base_dir, str(version))):
-        version += 1
-    return version
-
-
 def _check_output(output):
     if output not in OUTPUTS:
         raise ValueError(
@@ -82,69 +66,6 @@ def _check_output(output):
 def _to_output(images, output):
     images = tf.cast(images, tf.float32)
     return to_uint8(images) if output == "uint8" else images
-
-
-def _join(base, name):
-    return base.rstrip("/") + "/" + name if "://" in base else os.path.join(base, name)
-
-
-def _version_path(export_dir, version):
-    """`export_dir/<version>` (`None`: the next free version); must not exist."""
-    if version is None:
-        version = next_version(export_dir)
-    if not is_int(version) or version < 1:
-        raise ValueError(
-            f"`version` must be a positive int. Received: version={version!r}"
-        )
-    path = _join(export_dir, str(int(version)))
-    if tf.io.gfile.exists(path):
-        raise ValueError(f"Export folder already exists: {path}")
-    return path
-
-
-def _write_archive(archive, export_dir, version):
-    """Writes `archive` to `export_dir/<version>` whole or not at all.
-
-    The SavedModel is written under a temporary name that TF Serving ignores
-    (not all digits). On a local disk the folder is then renamed, which is
-    atomic. Other file systems (`gs://`, `s3://`, `ram://`) have no atomic
-    folder rename (a rename copies object by object, or moves nothing), so
-    the files are copied into the version folder with `saved_model.pb`
-    last: the folder is not a loadable SavedModel until every file is in.
-    """
-    export_dir = os.fspath(export_dir)
-    path = _version_path(export_dir, version)
-    tf.io.gfile.makedirs(export_dir)
-    temporary = _join(export_dir, f".tmp-{os.path.basename(path)}-{uuid.uuid4().hex}")
-    try:
-        archive.write_out(temporary, verbose=False)
-        if "://" in export_dir:
-            _copy_tree_model_last(temporary, path)
-        else:
-            tf.io.gfile.rename(temporary, path)
-    finally:
-        try:
-            if tf.io.gfile.exists(temporary):
-                tf.io.gfile.rmtree(temporary)
-        except tf.errors.OpError:
-            pass
-    return path
-
-
-def _copy_tree_model_last(source, target):
-    """Copies a SavedModel folder file by file, `saved_model.pb` last."""
-    files = []
-    for folder, _, names in tf.io.gfile.walk(source):
-        relative = folder[len(source) :].lstrip("/")
-        files += [(relative, name) for name in names]
-    if not any(name == "saved_model.pb" for _, name in files):
-        raise ValueError(f"No saved_model.pb was written under {source}")
-    files.sort(key=lambda item: item[1] == "saved_model.pb")  # the model last
-    for relative, name in files:
-        folder = _join(target, relative) if relative else target
-        tf.io.gfile.makedirs(folder)
-        source_file = _join(_join(source, relative) if relative else source, name)
-        tf.io.gfile.copy(source_file, _join(folder, name), overwrite=False)
 
 
 def _after(checks, tensor):
@@ -248,40 +169,6 @@ def export_generator(
     if format == "onnx":
         return _write_onnx(archive, export_dir, version)
     return _write_archive(archive, export_dir, version)
-
-
-def _write_onnx(archive, export_dir, version, opset=17):
-    """Converts `archive`'s `serving_default` to `export_dir/<version>/model.onnx`."""
-    try:
-        import tf2onnx
-        from keras.src.export.tf2onnx_lib import patch_tf2onnx
-    except ImportError as error:
-        raise ImportError(
-            '`format="onnx"` needs tf2onnx and onnx: pip install "keras-gans[onnx]"'
-        ) from error
-    export_dir = os.fspath(export_dir)
-    path = _version_path(export_dir, version)
-    # The endpoint as `ExportArchive.add_endpoint` stored it (a tf.function).
-    function = getattr(archive._tf_trackable, "serving_default")
-    signature = archive._endpoint_signatures["serving_default"]
-    temporary = _join(export_dir, f".tmp-{os.path.basename(path)}-{uuid.uuid4().hex}")
-    tf.io.gfile.makedirs(temporary)
-    try:
-        patch_tf2onnx()  # numpy 2 support, as Keras' own ONNX export does
-        model_proto, _ = tf2onnx.convert.from_function(
-            function, input_signature=signature, opset=opset
-        )
-        with tf.io.gfile.GFile(_join(temporary, "model.onnx"), "wb") as f:
-            f.write(model_proto.SerializeToString())
-        if "://" in export_dir:
-            tf.io.gfile.makedirs(path)
-            tf.io.gfile.copy(_join(temporary, "model.onnx"), _join(path, "model.onnx"))
-        else:
-            tf.io.gfile.rename(temporary, path)
-    finally:
-        if tf.io.gfile.exists(temporary):
-            tf.io.gfile.rmtree(temporary)
-    return _join(path, "model.onnx")
 
 
 def _check_options(make_archive, options, model):
