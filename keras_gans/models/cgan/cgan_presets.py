@@ -84,7 +84,6 @@ PRESETS = {
                 "d_optimizer": _SNGAN_ADAM,
                 "loss": "hinge",
                 "d_steps": 5,
-                "jit_compile": False,
             },
             "data": {"kind": "digits", "with_labels": True, "tfds": "mnist"},
             "epochs": 80,
