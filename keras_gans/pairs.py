@@ -98,7 +98,7 @@ def download_pix2pix_dataset(name, cache_dir=None, origin=None):
 
 
 def safe_extract(archive, path):
-    """Unpacks a tar archive into the folder `path`, refusing unsafe members.
+    """Unpacks a tar or zip archive into the folder `path`, refusing unsafe members.
 
     Every member must land inside `path`: absolute names, `..` escapes,
     links pointing outside `path`, and device or FIFO files are refused
@@ -108,22 +108,41 @@ def safe_extract(archive, path):
     filters, `filter="data"` is applied as well.
 
     Args:
-        archive: str. A tar file (plain, gzip, bz2 or xz).
+        archive: str. A tar file (plain, gzip, bz2 or xz) or a zip file.
         path: str. The folder to create.
 
     Raises:
-        ValueError: the archive is not a tar file, or a member would land
-            outside `path` (the member and the archive are named).
+        ValueError: the archive is neither a tar nor a zip file, or a member
+            would land outside `path` (the member and the archive are named).
     """
     import shutil
     import tarfile
     import uuid
+    import zipfile
 
     archive, path = os.fspath(archive), os.path.abspath(os.fspath(path))
-    if not tarfile.is_tarfile(archive):
-        raise ValueError(f"Not a tar archive: {archive!r}")
     root = os.path.realpath(path)
     temporary = f"{path}.tmp-{uuid.uuid4().hex}"
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as zipped:
+            for member in zipped.infolist():
+                is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
+                destination = os.path.realpath(os.path.join(root, member.filename))
+                if is_link or not (
+                    destination == root or destination.startswith(root + os.sep)
+                ):
+                    raise ValueError(
+                        f"Unsafe member {member.filename!r} in archive "
+                        f"{archive!r}: it would extract outside {path!r}."
+                    )
+            try:
+                zipped.extractall(temporary)
+                os.replace(temporary, path)
+            finally:
+                shutil.rmtree(temporary, ignore_errors=True)
+        return path
+    if not tarfile.is_tarfile(archive):
+        raise ValueError(f"Not a tar or zip archive: {archive!r}")
     with tarfile.open(archive) as tar:
         members = tar.getmembers()
         for member in members:

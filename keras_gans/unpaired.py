@@ -23,9 +23,6 @@ counted in a logged warning.
 
 import logging
 import os
-import shutil
-import uuid
-import zipfile
 
 import keras
 import numpy as np
@@ -69,24 +66,6 @@ SUBSETS = ("train", "test")
 _DECODABLE_FORMATS = ("BMP", "GIF", "JPEG", "PNG")
 
 
-def _safe_extract(archive_path, target):
-    """Unzips `archive_path` into `target`, refusing any member that would
-    land outside it (absolute paths, `..`, links)."""
-    root = os.path.realpath(target)
-    with zipfile.ZipFile(archive_path) as archive:
-        for member in archive.infolist():
-            destination = os.path.realpath(os.path.join(root, member.filename))
-            is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
-            if is_link or (
-                destination != root and not destination.startswith(root + os.sep)
-            ):
-                raise ValueError(
-                    f"Unsafe member {member.filename!r} in archive "
-                    f"{archive_path!r}: it would extract outside {target!r}."
-                )
-        archive.extractall(root)
-
-
 def download_cyclegan_dataset(name, cache_dir=None, origin=None):
     """Downloads and unpacks an official CycleGAN dataset; returns its folder.
 
@@ -120,12 +99,7 @@ def download_cyclegan_dataset(name, cache_dir=None, origin=None):
     )
     target = os.path.join(os.path.dirname(archive), f"{name}_unpacked")
     if not os.path.isdir(target):
-        temporary = f"{target}.tmp-{uuid.uuid4().hex}"
-        try:
-            _safe_extract(archive, temporary)
-            os.replace(temporary, target)
-        finally:
-            shutil.rmtree(temporary, ignore_errors=True)
+        pairs.safe_extract(archive, target)  # whole or not at all
     nested = os.path.join(target, name)  # the archives hold one `<name>/` folder
     return nested if os.path.isdir(nested) else target
 
