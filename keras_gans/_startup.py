@@ -30,12 +30,12 @@ def wants_verbose(argv):
 
 def quiet_tensorflow(argv=None):
     """Sets `TF_CPP_MIN_LOG_LEVEL=3` and loads TensorFlow with its start-up
-    noise filtered out, unless `--verbose` is in `argv` or the user already
-    chose a level. A no-op once TensorFlow is loaded."""
-    if wants_verbose(argv) or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+    noise filtered out, unless `--verbose` is in `argv` or the user chose
+    another level. A no-op once TensorFlow is loaded."""
+    if wants_verbose(argv):
         return
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    import_tensorflow_quietly()
+    if os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3") == "3":
+        import_tensorflow_quietly()  # level 3 cannot hide absl's early lines
 
 
 def import_tensorflow_quietly():

@@ -420,7 +420,9 @@ def build_parser():
     )
     _add_model(p)
     p.add_argument("--num", type=int, default=1000, help="number of images (1000)")
-    p.add_argument("--seed", type=int, default=None, help="noise seed")
+    p.add_argument(
+        "--seed", type=int, default=0, help="noise seed (0: a repeatable report)"
+    )
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("presets", help="list the presets and their figures")
