@@ -112,7 +112,8 @@ def test_translate_takes_and_returns_unit_range(trained):
     model, images = trained[:2]
     out = model.translate(images, batch_size=3)
     assert out.shape == images.shape and out.dtype == np.float32
-    np.testing.assert_allclose(out, _np(model(images)), atol=1e-6)
+    # Batches of 3 and of 4 may take different conv kernels: ~1e-6 apart.
+    np.testing.assert_allclose(out, _np(model(images)), atol=1e-5)
     assert np.abs(out).max() <= 1.0
     # uint8 pixels are mapped to [-1, 1] first.
     pixels = ((images + 1) * 127.5).round().astype("uint8")
