@@ -230,7 +230,7 @@ def test_pggan_phase_change_under_every_policy(policy):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             history = model.fit(
-                ds, steps_per_epoch=8, epochs=1, verbose=0, callbacks=[schedule]
+                ds, steps_per_epoch=4, epochs=1, verbose=0, callbacks=[schedule]
             )
         assert model.phase >= 1  # at least one phase change
         for values in history.history.values():
