@@ -27,6 +27,7 @@ import tensorflow as tf
 from keras_gans import data, images, utils
 
 __all__ = [
+    "CACHE_LIMIT_BYTES",
     "DIRECTIONS",
     "PIX2PIX_DATASETS",
     "PIX2PIX_URL",
@@ -53,6 +54,10 @@ PIX2PIX_DATASETS = (
 )
 PIX2PIX_URL = "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/{name}.tar.gz"
 DIRECTIONS = ("AtoB", "BtoA")
+
+#: `pix2pix_folder_dataset(cache="auto")` keeps the decoded pairs in memory
+#: when they take at most this many bytes (uint8 pixels).
+CACHE_LIMIT_BYTES = 2 * 1024**3
 
 # PIL format and mode -> what `tf.io.decode_image` reads and the channels.
 _DECODABLE_FORMATS = ("BMP", "GIF", "JPEG", "PNG")
@@ -185,29 +190,34 @@ def _check_member(member, root, archive):
 
 
 def _pair_problem(path, channels):
-    """`(problem, orientation)`: why `path` is not a usable A|B image (`None`
-    when it is) and its EXIF orientation. The file is decoded in full."""
+    """`(problem, orientation, (width, height))`: why `path` is not a usable
+    A|B image (`None` when it is), its EXIF orientation and its size. The
+    file is decoded in full."""
     try:
-        orientation, (width, _), mode, fmt = images._inspect_file(path)
+        orientation, size, mode, fmt = images._inspect_file(path)
     except ValueError as error:
-        return f"unreadable image ({error.__cause__ or error})", 1
+        return f"unreadable image ({error.__cause__ or error})", 1, (0, 0)
+    width = size[0]
     if fmt not in _DECODABLE_FORMATS:
         return (
             f"format {fmt} cannot be decoded (use {', '.join(_DECODABLE_FORMATS)})",
             1,
+            size,
         )
     if width < 2 or width % 2:
         return (
             f"odd width {width}: an A|B pair must be two halves of equal width",
             orientation,
+            size,
         )
     found = _MODE_CHANNELS.get(mode)
     if found != channels:
         return (
             f"{found or 'unknown'} channel(s) (mode {mode}), expected {channels}",
             orientation,
+            size,
         )
-    return None, orientation
+    return None, orientation, size
 
 
 def pair_files(path, channels=3, skip_bad=False):
@@ -236,7 +246,8 @@ def pair_files(path, channels=3, skip_bad=False):
 
 
 def _checked_pair_files(path, channels, skip_bad):
-    """`(files, orientations)` of the usable A|B images of `path`."""
+    """`(files, orientations, pixels)` of the usable A|B images of `path`
+    (`pixels`: width x height of each)."""
     path = os.fspath(path)
     if not tf.io.gfile.isdir(path):
         raise ValueError(
@@ -249,12 +260,13 @@ def _checked_pair_files(path, channels, skip_bad):
         and not f.startswith(".")
         and not tf.io.gfile.isdir(_join(path, f))
     )
-    good, orientations, bad = [], [], []
+    good, orientations, pixels, bad = [], [], [], []
     for file in files:
-        problem, orientation = _pair_problem(file, channels)
+        problem, orientation, size = _pair_problem(file, channels)
         if problem is None:
             good.append(file)
             orientations.append(orientation)
+            pixels.append(size[0] * size[1])
         elif skip_bad:
             bad.append((file, problem))
         else:
@@ -272,7 +284,7 @@ def _checked_pair_files(path, channels, skip_bad):
         )
     if not good:
         raise ValueError(f"No usable A|B images in path={path!r}.")
-    return good, orientations
+    return good, orientations, pixels
 
 
 def _join(base, name):
@@ -299,6 +311,7 @@ def pix2pix_folder_dataset(
     channels=3,
     skip_bad=False,
     drop_remainder=True,
+    cache="auto",
 ):
     """`(inputs, targets)` batches from a folder of A|B images.
 
@@ -321,6 +334,15 @@ def pix2pix_folder_dataset(
         skip_bad: bool. Skip bad files with a logged count instead of
             raising (see `pair_files`).
         drop_remainder: bool. Drop the last partial batch.
+        cache: `"auto"`, `True` or `False`. Keep the decoded pairs (uint8,
+            at the files' own size) in memory after the first epoch, so that
+            later epochs only jitter them: files are read and decoded once.
+            `"auto"` caches when the decoded pairs take at most
+            `CACHE_LIMIT_BYTES`. The batches are the same either way.
+
+    Raises:
+        ValueError: a bad argument, a missing or empty folder, or a bad file
+            (unless `skip_bad`), naming it.
 
     Example (given the facades dataset, see `download_pix2pix_dataset`)::
 
@@ -332,27 +354,30 @@ def pix2pix_folder_dataset(
     load_size = utils.check_int("load_size", load_size, minimum=image_size)
     channels = utils.check_int("channels", channels, minimum=1)
     batch_size = utils.check_int("batch_size", batch_size, minimum=1)
-    files, orientations = _checked_pair_files(path, channels, skip_bad)
+    if cache not in ("auto", True, False):
+        raise ValueError(
+            f'`cache` must be "auto", True or False. Received: cache={cache!r}'
+        )
+    files, orientations, pixels = _checked_pair_files(path, channels, skip_bad)
     if drop_remainder and len(files) < batch_size:
         raise ValueError(
             f"path={os.fspath(path)!r} holds {len(files)} pair(s), fewer than "
             f"batch_size={batch_size}: with drop_remainder=True the dataset would "
             "be empty."
         )
-    ds = tf.data.Dataset.from_tensor_slices((files, np.asarray(orientations, np.int32)))
-    if shuffle:
-        ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
-    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
-    ds = tf.data.Dataset.zip((ds, seeds))
+    if cache == "auto":
+        cache = sum(pixels) * channels <= CACHE_LIMIT_BYTES
 
-    def load(file_and_orientation, example_seed):
-        file, orientation = file_and_orientation
+    def decode(file, orientation):
         image = tf.io.decode_image(
             tf.io.read_file(file), channels=channels, expand_animations=False
         )
         image = images._orient(image, orientation)  # upright, as viewers show it
         a, b = _split(image, direction)
-        pair = tf.concat([a, b], axis=-1)  # (H, W, 2C): one crop for both
+        return tf.concat([a, b], axis=-1)  # (H, W, 2C) uint8: one crop for both
+
+    def augment(pair, example_seed):
+        pair = tf.cast(pair, tf.float32)
         if jitter:
             pair = tf.image.resize(pair, [load_size, load_size])
             pair = tf.image.stateless_random_crop(
@@ -369,7 +394,20 @@ def pix2pix_folder_dataset(
         pair = tf.ensure_shape(pair, [image_size, image_size, 2 * channels])
         return pair[..., :channels], pair[..., channels:]
 
-    ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
+    ds = tf.data.Dataset.from_tensor_slices((files, np.asarray(orientations, np.int32)))
+    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+    if cache:  # decode once, in parallel and in order; shuffle the pairs
+        ds = ds.map(decode, num_parallel_calls=tf.data.AUTOTUNE).cache()
+        if shuffle:
+            ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+        ds = tf.data.Dataset.zip((ds, seeds))
+    else:  # shuffle the file names; decode every epoch
+        if shuffle:
+            ds = ds.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+        ds = tf.data.Dataset.zip((ds, seeds)).map(
+            lambda entry, example_seed: (decode(*entry), example_seed)
+        )
+    ds = ds.map(augment, num_parallel_calls=tf.data.AUTOTUNE)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     return ds.prefetch(tf.data.AUTOTUNE)
 

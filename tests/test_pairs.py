@@ -73,6 +73,38 @@ def test_jitter_crops_and_mirrors_both_halves_alike(tmp_path):
         np.testing.assert_array_equal(a, b)  # a seeded run repeats
 
 
+def test_cached_and_uncached_pipelines_give_the_same_batches(tmp_path, monkeypatch):
+    folder, _ = _folder(tmp_path, n=5, h=16, w=16)
+
+    def epochs(**kw):
+        ds = pairs.pix2pix_folder_dataset(
+            folder, image_size=12, load_size=20, batch_size=2, seed=3, **kw
+        )
+        return [[x.numpy() for x in batch] for _ in range(3) for batch in ds]
+
+    cached, uncached = epochs(cache=True), epochs(cache=False)
+    assert len(cached) == len(uncached) == 6
+    for a, b in zip(cached, uncached):
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+    assert not np.array_equal(cached[0][0], cached[2][0])  # reshuffled, re-cropped
+    # "auto": 5 files of 16x32 RGB pixels fit a 7680-byte budget, not 7679.
+    auto = []
+    for limit in (5 * 16 * 32 * 3, 5 * 16 * 32 * 3 - 1):
+        monkeypatch.setattr(pairs, "CACHE_LIMIT_BYTES", limit)
+        ds = pairs.pix2pix_folder_dataset(folder, image_size=12, load_size=20)
+        auto.append(_cached(ds))
+    assert auto == [True, False]
+    with pytest.raises(ValueError, match="`cache` must be"):
+        pairs.pix2pix_folder_dataset(folder, cache="yes")
+
+
+def _cached(ds):
+    """Whether a `tf.data` pipeline holds a `cache()` stage."""
+    graph = ds._as_serialized_graph().numpy()
+    return b"CacheDataset" in graph
+
+
 def test_bad_files_name_the_file_or_are_skipped_with_a_count(tmp_path, caplog):
     folder, _ = _folder(tmp_path, n=2)
     odd = _write(folder / "odd.png", np.zeros((8, 15, 3), np.uint8))

@@ -48,7 +48,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=list(MODELS), required=True)
     parser.add_argument("--threads", type=int, default=2, help="intra-op threads")
-    parser.add_argument("--inter-op-threads", type=int, default=1)
+    parser.add_argument(
+        "--inter-op-threads",
+        type=int,
+        default=0,
+        help="TF inter-op threads; 0: TensorFlow's default (one per core), as "
+        "PyTorch's inter-op pool. 1 serialises independent ops and made about "
+        "one call in four run at half speed on 2 cores (BENCHMARKS.md).",
+    )
     parser.add_argument("--jit", action="store_true", help="jit_compile=True")
     parser.add_argument("--steps-per-execution", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=3)
