@@ -1,27 +1,31 @@
-"""Sample quality against training time for the cGAN and DCGAN digit recipes.
+"""Sample quality against training time for the cGAN, DCGAN and PGGAN digit recipes.
 
-Trains each preset's model (`cgan_digits`, `dcgan_digits`, built by
-`keras_gans.presets.build` from the preset's recipe, on the 5000 embedded
-digits) and after every epoch measures the
-digit FD (`keras_gans.evaluation`: 2500 samples against the first 2500
-embedded digits; for the cGAN drawn with those digits' labels) and, for the
-cGAN, the label accuracy of the same samples. The clock counts training only
-(evaluation runs after the epoch's time is taken). Also measured once: the
-real-vs-real digit FD (the last 2500 embedded digits against the first 2500)
-and the bar of the evaluation issue, 3x that figure.
+Trains each preset's model (`cgan_digits`, `dcgan_digits`, `pggan_digits`,
+built by `keras_gans.presets.build` from the preset's recipe, on the 5000
+embedded digits, with the recipe's schedule for the PGGAN) and after every
+`--every` epochs runs the recipe's own evaluation
+(`keras_gans.recipe_evaluation`: the digit FD of 2500 samples against the
+first 2500 embedded digits, drawn with those digits' labels for the cGAN;
+label accuracy for the cGAN; confident fraction and class entropy of 1000
+samples for the DCGAN and the PGGAN, whose 32x32 samples are cropped to
+28x28). The clock counts training only (evaluation runs after the epoch's
+time is taken). Also measured once: the real-vs-real digit FD (the last
+2500 embedded digits against the first 2500) and the issue's bar, 2x that
+figure.
 
 Writes `<out>.json` (everything below) and `<out>.png` (digit FD, log
-scale, and label accuracy against training seconds), and prints the JSON.
+scale, and the other figures against training seconds), and prints the JSON.
 
-    python bench/quality_vs_time.py                              # both, recipe epochs
+    python bench/quality_vs_time.py                              # all, recipe epochs
     python bench/quality_vs_time.py --models cgan --epochs 10
-    python bench/quality_vs_time.py --epochs 25 10               # cgan 25, dcgan 10
+    python bench/quality_vs_time.py --epochs 25 10 --models cgan dcgan
     python bench/quality_vs_time.py --models cgan --every 5      # every 5th epoch
     python bench/quality_vs_time.py --epochs 1 --out /tmp/qvt    # smoke run
 
-JSON: `{"date", "command", "real_vs_real_digit_fd", "bar_3x", "models":
-{name: {"epochs": [0, 1, ...], "train_seconds": [...], "digit_fd": [...],
-"label_accuracy": [...] (cGAN), "eval_seconds": [...], "config": {...}}}}`;
+JSON: `{"date", "command", "machine", "real_vs_real_digit_fd", "bar_2x",
+"models": {name: {"epochs": [0, 1, ...], "train_seconds": [...],
+"digit_fd": [...], "label_accuracy" | "confident_fraction",
+"class_entropy": [...], "eval_seconds": [...], "config": {...}}}}`;
 epoch 0 is the untrained model.
 """
 
@@ -39,9 +43,22 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 
-from keras_gans import callbacks, data, evaluation, metrics, presets  # noqa: E402
+from keras_gans import (  # noqa: E402
+    data,
+    devices,
+    evaluation,
+    metrics,
+    presets,
+    recipe_evaluation,
+)
 
-PRESETS = {"cgan": "cgan_digits", "dcgan": "dcgan_digits"}
+PRESETS = {"cgan": "cgan_digits", "dcgan": "dcgan_digits", "pggan": "pggan_digits"}
+#: The figures each bench model records, from its recipe's evaluation.
+FIGURES = {
+    "cgan": ("digit_fd", "label_accuracy"),
+    "dcgan": ("digit_fd", "confident_fraction", "class_entropy"),
+    "pggan": ("digit_fd", "confident_fraction", "class_entropy", "resolution"),
+}
 
 
 def log(message):
@@ -54,11 +71,12 @@ def recipe(name):
 
 
 def build(name, recipe):
-    """The model and dataset of a preset, as `runner.run_preset` builds them."""
+    """The model, dataset and evaluation context of a preset, as
+    `runner.run_preset` builds them."""
     keras.utils.set_random_seed(recipe["seed"])
-    dataset, _ = presets.build_dataset(recipe)
+    dataset, context = presets.build_dataset(recipe)
     model = presets.build(PRESETS[name], recipe=recipe)
-    return model, dataset
+    return model, dataset, context
 
 
 class TrainClock(keras.callbacks.Callback):
@@ -77,38 +95,55 @@ class TrainClock(keras.callbacks.Callback):
         self.at_epoch_end.append(round(self.total, 2))
 
 
-def run(name, epochs, real, real_labels, every=1):
+class RecipeEvaluation(keras.callbacks.Callback):
+    """The recipe's evaluation after every `every`-th epoch (after the clock)."""
+
+    def __init__(self, evaluate, figures, every, clock, record):
+        super().__init__()
+        self.evaluate, self.figures, self.every = evaluate, figures, every
+        self.clock, self.record = clock, record
+
+    def measure(self, epoch):
+        start = time.perf_counter()
+        report = self.evaluate(self.model)
+        self.record["epochs"].append(epoch)
+        self.record["train_seconds"].append(
+            self.clock.at_epoch_end[epoch - 1] if epoch else 0.0
+        )
+        self.record["eval_seconds"].append(round(time.perf_counter() - start, 2))
+        for key in self.figures:
+            self.record.setdefault(key, []).append(report.get(key))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self.measure(epoch + 1)
+            log(
+                f"epoch {epoch + 1}: { ({k: self.record[k][-1] for k in self.figures}) }"
+            )
+
+
+def run(name, epochs, every=1):
     config = recipe(name)
-    model, dataset = build(name, config)
-    names = ["digit_fd", "label_accuracy"] if name == "cgan" else ["digit_fd"]
-    labels = real_labels if name == "cgan" else None
-    evaluate = callbacks.Evaluate(
-        real,
-        names,
-        num_samples=len(real),
-        labels=labels,
-        seed=1,
-        prefix="",
-        every=every,
-    )
-    record = {"epochs": [0], "train_seconds": [0.0], "config": config}
-    untrained = evaluate.evaluator(model)  # epoch 0 (also reads the real side)
-    for key, value in untrained.items():
-        record[key] = [value]
-    record["eval_seconds"] = [round(evaluate.evaluator.last_seconds, 2)]
+    model, dataset, context = build(name, config)
+    record = {"epochs": [], "train_seconds": [], "eval_seconds": [], "config": config}
     clock = TrainClock()
+    evaluate = recipe_evaluation.make_evaluation(config["evaluation"], context)
+    evaluator = RecipeEvaluation(evaluate, FIGURES[name], every, clock, record)
+    evaluator.set_model(model)
+    evaluator.measure(0)  # the untrained model
+    schedule, steps_per_epoch = presets.schedule_callbacks(
+        config, model, "/tmp/quality_vs_time_phases"
+    )
     log(f"{name}: {epochs} epochs, config {config}")
     model.fit(
-        dataset, epochs=epochs, shuffle=False, verbose=2, callbacks=[clock, evaluate]
+        dataset,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        shuffle=False,
+        verbose=2,
+        callbacks=[clock, *schedule, evaluator],
     )
-    record["epochs"] += evaluate.history["epoch"]
-    record["train_seconds"] += [
-        clock.at_epoch_end[epoch - 1] for epoch in evaluate.history["epoch"]
-    ]
-    record["eval_seconds"] += [round(s, 2) for s in evaluate.history["seconds"]]
-    for key in untrained:
-        record[key] += evaluate.history[key]
-    log(f"{name}: final { ({k: record[k][-1] for k in untrained}) }")
+    log(f"{name}: final { ({k: record[k][-1] for k in FIGURES[name]}) }")
     return record
 
 
@@ -118,12 +153,12 @@ def plot(results, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    has_accuracy = any("label_accuracy" in r for r in results["models"].values())
+    others = sorted(
+        {k for name in results["models"] for k in FIGURES[name] if k != "digit_fd"}
+        - {"resolution"}
+    )
     fig, axes = plt.subplots(
-        1,
-        2 if has_accuracy else 1,
-        figsize=(11 if has_accuracy else 6, 4),
-        squeeze=False,
+        1, 1 + len(others), figsize=(5 * (1 + len(others)), 4), squeeze=False
     )
     ax = axes[0, 0]
     for name, record in results["models"].items():
@@ -131,19 +166,18 @@ def plot(results, path):
     ax.axhline(
         results["real_vs_real_digit_fd"], color="k", ls="--", label="real vs real"
     )
-    ax.axhline(results["bar_3x"], color="grey", ls=":", label="3x real vs real")
+    ax.axhline(results["bar_2x"], color="grey", ls=":", label="2x real vs real")
     ax.set_yscale("log")
     ax.set_xlabel("training seconds")
     ax.set_ylabel("digit FD (2500 vs 2500)")
     ax.legend()
-    if has_accuracy:
-        ax = axes[0, 1]
+    for ax, key in zip(axes[0, 1:], others):
         for name, record in results["models"].items():
-            if "label_accuracy" in record:
-                ax.plot(record["train_seconds"], record["label_accuracy"], "o-", ms=3)
-                ax.set_title(f"{name}: label accuracy")
+            if key in record:
+                ax.plot(record["train_seconds"], record[key], "o-", ms=3, label=name)
+        ax.set_title(key)
         ax.set_xlabel("training seconds")
-        ax.set_ylim(0, 1.02)
+        ax.legend()
     fig.suptitle(f"quality vs time, {results['date']}")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -175,7 +209,7 @@ def main(argv=None):
         help="writes OUT.json, OUT.png",
     )
     args = parser.parse_args(argv)
-    real, real_labels = evaluation.digit_reference()
+    real, _ = evaluation.digit_reference()
     others, _ = data.load_digits_sample()
     others = others[evaluation.DIGIT_REFERENCE_SIZE :]
     real_vs_real = metrics.digit_frechet_distance(real, others)
@@ -184,9 +218,9 @@ def main(argv=None):
         "command": " ".join(
             ["python", "bench/quality_vs_time.py", *(argv or sys.argv[1:])]
         ),
-        "cpu_count": os.cpu_count(),
+        "machine": devices.describe_machine(),
         "real_vs_real_digit_fd": real_vs_real,
-        "bar_3x": 3 * real_vs_real,
+        "bar_2x": 2 * real_vs_real,
         "models": {},
     }
     epochs_list = args.epochs or [None]
@@ -205,7 +239,7 @@ def main(argv=None):
                 f"that the last epoch is measured. Received: --every {args.every}"
             )
     for name, epochs in zip(args.models, epochs_list):
-        results["models"][name] = run(name, epochs, real, real_labels, args.every)
+        results["models"][name] = run(name, epochs, args.every)
     out = pathlib.Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(json.dumps(results, indent=1))
