@@ -1,5 +1,7 @@
 """Custom layers of the classic GANs: Maxout, PixelNorm, equalized learning rate
-layers, MinibatchStdDev and the PGGAN fade-in `WeightedSum`."""
+layers, MinibatchStdDev and the PGGAN fade-in `WeightedSum`; and the builders'
+`BatchNormalization` (Keras' with a fused training kernel, from
+`keras_gans.normalization`)."""
 
 import math
 
@@ -7,8 +9,10 @@ import keras
 from keras import ops
 
 from keras_gans import utils
+from keras_gans.normalization import BatchNormalization
 
 __all__ = [
+    "BatchNormalization",
     "EqualizedConv2D",
     "EqualizedDense",
     "Maxout",

@@ -9,6 +9,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "keras_gans"
 GROUND_FLOOR = (
     "utils",
     "layers",
+    "normalization",
     "losses",
     "data",
     "pairs",

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from keras_gans import DCGAN
+from keras_gans.layers import BatchNormalization as FusedBatchNormalization
 from keras_gans.models.dcgan import num_upsamplings
 
 SHAPES = [(28, 28, 1), (32, 32, 3), (64, 64, 3)]
@@ -51,7 +52,7 @@ def test_paper_sizes():
     for conv in deconvs:
         assert conv.kernel_size == (5, 5) and conv.strides == (2, 2)
     assert deconvs[-1].activation.__name__ == "tanh"
-    g_bn = _layers(g, keras.layers.BatchNormalization)
+    g_bn = _layers(g, FusedBatchNormalization)
     assert [b.output.shape[-1] for b in g_bn] == [1024, 512, 256, 128]
     assert len(_layers(g, keras.layers.ReLU)) == 4
 
@@ -65,7 +66,7 @@ def test_paper_sizes():
     for conv in convs:
         assert conv.kernel_size == (5, 5) and conv.strides == (2, 2)
     # BatchNorm on every conv but the first.
-    d_bn = _layers(d, keras.layers.BatchNormalization)
+    d_bn = _layers(d, FusedBatchNormalization)
     assert [b.output.shape[-1] for b in d_bn] == [128, 256, 512]
     first = d.layers.index(convs[0])
     assert type(d.layers[first + 1]) is keras.layers.LeakyReLU

@@ -7,6 +7,7 @@ import tensorflow as tf
 from layer_testing import run_layer_test
 
 from keras_gans.layers import (
+    BatchNormalization,
     EqualizedConv2D,
     EqualizedDense,
     Maxout,
@@ -400,3 +401,82 @@ def test_weighted_sum_rejects_bad_alpha(alpha):
 def test_weighted_sum_needs_two_inputs():
     with pytest.raises(ValueError, match="list of two tensors"):
         WeightedSum()([A, B, A])
+
+
+# ---------------------------------------------------------- BatchNormalization
+def _bn_pair(policy, **kwargs):
+    fused = BatchNormalization(dtype=policy, **kwargs)
+    plain = keras.layers.BatchNormalization(dtype=policy, **kwargs)
+    return fused, plain
+
+
+@pytest.mark.parametrize("policy", ["float32", "mixed_bfloat16", "mixed_float16"])
+def test_fused_batch_norm_equals_keras_in_training(policy):
+    x = tf.constant(_normal(16, 5, 5, 7) * 3.0 + 2.0)
+    fused, plain = _bn_pair(policy, momentum=0.9)
+    for layer in (fused, plain):
+        layer.build(x.shape)
+        layer.gamma.assign(np.linspace(0.5, 2.0, 7))
+        layer.beta.assign(np.linspace(-1.0, 1.0, 7))
+    projection = tf.constant(_normal(16, 5, 5, 7, seed=1))  # a random loss
+
+    def loss_and_grads(layer):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = layer(x, training=True)
+            loss = tf.reduce_sum(tf.cast(y, tf.float32) * projection)
+        return y, tape.gradient(loss, [x, layer.gamma, layer.beta])
+
+    (y_fused, g_fused), (y_plain, g_plain) = map(loss_and_grads, (fused, plain))
+    assert y_fused.dtype == y_plain.dtype == fused.compute_dtype
+    tol = {"float32": 1e-5, "mixed_bfloat16": 2e-2, "mixed_float16": 2e-3}[policy]
+    np.testing.assert_allclose(_np(y_fused), _np(y_plain), atol=tol)
+    for a, b in zip(g_fused, g_plain):
+        scale = np.abs(_np(b)).max()
+        np.testing.assert_allclose(_np(a), _np(b), atol=tol * scale)
+    # Moving statistics: Keras' biased batch variance, momentum 0.9.
+    batch = _np(tf.cast(x, fused.compute_dtype)).astype("float64")
+    mean, var = batch.mean((0, 1, 2)), batch.var((0, 1, 2))
+    np.testing.assert_allclose(_np(fused.moving_mean), 0.1 * mean, rtol=1e-4)
+    np.testing.assert_allclose(_np(fused.moving_variance), 0.9 + 0.1 * var, rtol=1e-4)
+    np.testing.assert_allclose(
+        _np(fused.moving_variance), _np(plain.moving_variance), rtol=1e-6
+    )
+
+
+def test_fused_batch_norm_falls_back_where_the_kernel_does_not_apply():
+    x2, x4 = _normal(6, 3), _normal(6, 4, 4, 3)
+    for x, kwargs, training in [
+        (x2, {}, True),  # rank 2: Keras' ops
+        (x4, {"axis": 1}, True),  # not channels-last
+        (x4, {}, False),  # inference: the moving statistics
+    ]:
+        fused, plain = _bn_pair("float32", **kwargs)
+        np.testing.assert_allclose(
+            _np(fused(x, training=training)),
+            _np(plain(x, training=training)),
+            atol=1e-6,
+        )
+    # Under XLA the fused op compiles too.
+    fused, plain = _bn_pair("float32")
+    step = tf.function(lambda t: fused(t, training=True), jit_compile=True)
+    np.testing.assert_allclose(_np(step(x4)), _np(plain(x4, training=True)), atol=1e-5)
+
+
+def test_fused_batch_norm_contract_and_keras_weights(tmp_path):
+    run_layer_test(BatchNormalization, {"momentum": 0.8}, _normal(4, 3, 3, 2), tmp_path)
+
+    # A network saved with Keras' BatchNormalization loads into one built with
+    # this layer: .keras files address layers by their class name.
+    def net(bn):
+        inputs = keras.Input((3, 3, 2))
+        return keras.Model(inputs, bn()(keras.layers.Conv2D(2, 1)(inputs)))
+
+    keras.utils.set_random_seed(1)
+    plain = net(keras.layers.BatchNormalization)
+    plain.layers[-1].moving_mean.assign([0.5, -0.5])
+    plain.save_weights(tmp_path / "plain.weights.h5")
+    fused = net(BatchNormalization)
+    fused.load_weights(tmp_path / "plain.weights.h5")
+    for a, b in zip(fused.get_weights(), plain.get_weights()):
+        np.testing.assert_array_equal(a, b)

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 from keras_gans import Pix2Pix, losses
 from keras_gans.export import export_generator, export_image_to_image
+from keras_gans.layers import BatchNormalization as FusedBatchNormalization
 from keras_gans.models import DCGAN
 from keras_gans.models.pix2pix import (
     patch_discriminator,
@@ -239,7 +240,7 @@ def test_unet_256_is_the_papers_generator():
     # The first three decoder blocks drop out: each Dropout follows up0..up2's norm.
     drops = [d.name for d in _of(g, keras.layers.Dropout)]
     assert drops == ["up6_dropout", "up5_dropout", "up4_dropout"]
-    norms = [n.name for n in _of(g, keras.layers.BatchNormalization)]
+    norms = [n.name for n in _of(g, FusedBatchNormalization)]
     assert "down0_norm" not in norms and "down7_norm" not in norms  # C64, bottleneck
     assert len(norms) == 6 + 7
     assert {a.negative_slope for a in _of(g, keras.layers.LeakyReLU)} == {0.2}
@@ -270,7 +271,7 @@ def test_patch_discriminator_is_the_papers_70x70_patchgan():
     assert [c.strides[0] for c in convs] == [2, 2, 2, 1, 1]
     assert {c.kernel_size for c in convs} == {(4, 4)}
     assert d.input.shape[-1] == 6  # concat(input, target)
-    assert _of(d, keras.layers.BatchNormalization)[0].name == "norm1"  # none on C64
+    assert _of(d, FusedBatchNormalization)[0].name == "norm1"  # none on C64
     assert d(np.zeros((1, 256, 256, 6), "float32")).shape == (1, 30, 30, 1)
     assert receptive_field(d) == 70
 

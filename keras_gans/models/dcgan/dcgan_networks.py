@@ -5,6 +5,7 @@ from keras import layers
 
 from keras_gans.models._shapes import image_geometry
 from keras_gans.models._spectral import spectral
+from keras_gans.normalization import BatchNormalization
 from keras_gans.utils import check_image_size, check_int
 
 __all__ = [
@@ -120,7 +121,7 @@ def dcgan_generator(
         dtype=dtype,
     )(x)
     x = layers.Reshape((start_h, start_w, width_0), dtype=dtype)(x)  # (B, h, w, C)
-    x = layers.BatchNormalization(synchronized=sync_batch_norm, dtype=dtype)(x)
+    x = BatchNormalization(synchronized=sync_batch_norm, dtype=dtype)(x)
     x = layers.ReLU(dtype=dtype)(x)
     for stage in range(1, stages):
         x = layers.Conv2DTranspose(
@@ -132,7 +133,7 @@ def dcgan_generator(
             kernel_initializer=DCGAN_INIT,
             dtype=dtype,
         )(x)
-        x = layers.BatchNormalization(synchronized=sync_batch_norm, dtype=dtype)(x)
+        x = BatchNormalization(synchronized=sync_batch_norm, dtype=dtype)(x)
         x = layers.ReLU(dtype=dtype)(x)
     images = layers.Conv2DTranspose(
         channels,
@@ -188,7 +189,7 @@ def conv_trunk(
         )
         x = spectral(conv, spectral_norm, dtype)(x)
         if batch_norm and stage > 0:
-            x = layers.BatchNormalization(synchronized=sync_batch_norm, dtype=dtype)(x)
+            x = BatchNormalization(synchronized=sync_batch_norm, dtype=dtype)(x)
         x = layers.LeakyReLU(0.2, dtype=dtype)(x)
     return x
 

@@ -2,6 +2,7 @@
 
 from keras import layers
 
+from keras_gans.normalization import BatchNormalization
 from keras_gans.utils import check_choice
 
 __all__ = ["NORMALIZATIONS", "PIX2PIX_INIT"]
@@ -18,12 +19,11 @@ def _check_normalization(normalization):
 
 
 def _norm(normalization, name, dtype=None):
-    """BatchNorm (momentum 0.9, eps 1e-5 as in the reference code), instance
+    """BatchNorm (momentum 0.9, eps 1e-5 as in the reference code; the fused
+    kernel of `keras_gans.layers.BatchNormalization`), instance
     norm (`GroupNormalization(groups=-1)`: one group per channel), or `None`."""
     if normalization == "batch":
-        return layers.BatchNormalization(
-            momentum=0.9, epsilon=1e-5, name=name, dtype=dtype
-        )
+        return BatchNormalization(momentum=0.9, epsilon=1e-5, name=name, dtype=dtype)
     if normalization == "instance":
         return layers.GroupNormalization(
             groups=-1, epsilon=1e-5, name=name, dtype=dtype
