@@ -689,3 +689,41 @@ def test_logged_losses_are_over_all_replicas(mirrored_results):
     assert set(one) == set(two) == {"d_loss", "g_loss"}
     for name in one:
         np.testing.assert_allclose(two[name], one[name], rtol=1e-5, err_msg=name)
+
+
+def test_lazy_regularization_adds_the_penalty_every_nth_d_update_times_n():
+    """`d_reg_interval=2`: D updates 0 and 2 minimise d_loss + 2 * r1_w / 2 * R1,
+    updates 1 and 3 d_loss alone (StyleGAN2's lazy R1); G is unaffected."""
+    lazy = _model(r1_weight=3.0, d_reg_interval=2)
+    every = {True: _model(r1_weight=6.0), False: _model()}
+    x = _data(BATCH)
+    seen = []
+    for step in range(4):
+        reference = every[step % 2 == 0]
+        for mine, theirs in ((lazy.generator, reference.generator),):
+            theirs.set_weights(mine.get_weights())
+        reference.discriminator.set_weights(lazy.discriminator.get_weights())
+        reference.seed_generator.state.assign(lazy.seed_generator.state)
+        logs = lazy.train_on_batch(x, return_dict=True)
+        reference.train_on_batch(x)
+        _assert_all_close(
+            _weights(lazy.discriminator), _weights(reference.discriminator)
+        )
+        _assert_all_close(_weights(lazy.generator), _weights(reference.generator))
+        seen.append(logs["r1"])
+    assert int(lazy.d_optimizer.iterations) == 4
+    assert lazy.get_compile_config()["d_reg_interval"] == 2
+    # Over an epoch the r1 tracker averages the updates that computed it: of
+    # two updates on the same batch, the first only.
+    history = _fit(
+        _model(r1_weight=3.0, d_reg_interval=2), _dataset(np.tile(x, (2, 1)))
+    )
+    assert history.history["r1"][-1] == pytest.approx(seen[0]) and seen[0] > 0
+
+
+def test_lazy_gradient_penalty_trains_and_rejects_bad_intervals():
+    model = _model(gp_weight=10.0, d_reg_interval=4)
+    logs = _fit(model, _dataset(_data())).history
+    assert all(np.isfinite(v[-1]) for v in logs.values()) and logs["gp"][-1] > 0
+    with pytest.raises(ValueError, match="`d_reg_interval` must be"):
+        _model(r1_weight=1.0, d_reg_interval=0)

@@ -8,6 +8,7 @@ from keras import ops
 from keras_gans import losses as losses_lib
 from keras_gans.models import _checks
 from keras_gans.models._augment_step import AugmentMixin
+from keras_gans.models._penalties import PenaltiesMixin
 from keras_gans.models._seeds import SavedSeedStates, layer_seeds, seed_states
 from keras_gans.models.registry import PresetMixin
 from keras_gans.utils import check_choice, check_float, check_int
@@ -28,7 +29,12 @@ def _num_replicas():
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class AdversarialModel(
-    AugmentMixin, _checks.DataChecks, SavedSeedStates, PresetMixin, keras.Model
+    AugmentMixin,
+    PenaltiesMixin,
+    _checks.DataChecks,
+    SavedSeedStates,
+    PresetMixin,
+    keras.Model,
 ):
     """A generator and a discriminator trained against each other.
 
@@ -129,6 +135,7 @@ class AdversarialModel(
         drift_weight=0.0,
         ema_decay=None,
         augment=None,
+        d_reg_interval=1,
         **kwargs,
     ):
         """Configures training.
@@ -145,6 +152,10 @@ class AdversarialModel(
             drift_weight: float. Weight of the PGGAN drift term.
             ema_decay: float in (0, 1) or `None`. Keep an EMA copy of G.
             augment: `None`, `"diffaugment"`, `"ada"` or a layer (`AugmentMixin`).
+            d_reg_interval: int >= 1. Lazy regularization (StyleGAN2, Karras
+                et al. 2020, sec 3.1): GP and R1 only on every N-th D update
+                (by the D optimizer's step count), weighted by N. 1: every
+                update, as the papers do; drift stays on every update.
             **kwargs: passed to `keras.Model.compile` (`jit_compile`,
                 `steps_per_execution`, `run_eagerly`, ...).
         """
@@ -152,6 +163,7 @@ class AdversarialModel(
         gp_weight = check_float("gp_weight", gp_weight, minimum=0.0)
         r1_weight = check_float("r1_weight", r1_weight, minimum=0.0)
         drift_weight = check_float("drift_weight", drift_weight, minimum=0.0)
+        d_reg_interval = check_int("d_reg_interval", d_reg_interval, minimum=1)
         if ema_decay is not None:
             check_float("ema_decay", ema_decay, 0.0, 1.0, exclusive=True)
         for name in ("optimizer", "loss_weights", "metrics", "weighted_metrics"):
@@ -180,6 +192,7 @@ class AdversarialModel(
         self.gp_weight = gp_weight
         self.r1_weight = r1_weight
         self.drift_weight = drift_weight
+        self.d_reg_interval = d_reg_interval
         self.ema_decay = ema_decay
         if ema_decay is not None and self.ema_generator is None:
             self._create_ema_generator()
@@ -197,6 +210,7 @@ class AdversarialModel(
             drift_weight=self.drift_weight,
             ema_decay=ema_decay,
             augment=self._compile_augment(augment),
+            d_reg_interval=self.d_reg_interval,
             **{k: v for k, v in kwargs.items() if k in _KERAS_COMPILE_KEYS},
         )
 
@@ -210,13 +224,9 @@ class AdversarialModel(
         return default_adam()
 
     def _make_trackers(self):
-        names = ["d_loss", "g_loss"]
-        if self.gp_weight:
-            names.append("gp")
-        if self.r1_weight:
-            names.append("r1")
-        if self.drift_weight:
-            names.append("drift")
+        optional = {"gp": self.gp_weight, "r1": self.r1_weight}
+        optional["drift"] = self.drift_weight
+        names = ["d_loss", "g_loss", *(n for n, w in optional.items() if w)]
         names += list(self.extra_loss_names())
         self._trackers = {n: keras.metrics.Mean(name=n) for n in names}
 
@@ -372,12 +382,6 @@ class AdversarialModel(
         """The discriminator weights a train step updates."""
         return self.discriminator.trainable_variables
 
-    def _critic(self, condition):
-        def critic(images):
-            return self.discriminate(images, condition)[0]
-
-        return critic
-
     def _discriminator_step(self, real, condition, fake):
         replicas = _num_replicas()
         d_vars = self.discriminator_variables()
@@ -393,17 +397,12 @@ class AdversarialModel(
             for name, value in extra.items():
                 logs[name] = value
                 total = total + value
-            if self.gp_weight:
-                eps_shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
-                gp = losses_lib.gradient_penalty(
-                    self._critic(condition), real, fake, eps=self._uniform(eps_shape)
-                )
-                logs["gp"] = gp
-                total = total + self.gp_weight * gp
-            if self.r1_weight:
-                r1 = losses_lib.r1_penalty(self._critic(condition), real)
-                logs["r1"] = r1
-                total = total + 0.5 * self.r1_weight * r1
+            penalties, weights = self._gradient_penalties(real, condition, fake)
+            for name, (value, weight) in penalties.items():
+                logs[name] = value
+                total = total + weight * value
+            if weights:
+                logs["_weights"] = weights  # of the trackers: lazy steps count 0
             if self.drift_weight:
                 drift = losses_lib.drift_penalty(real_logits)
                 logs["drift"] = drift
@@ -447,8 +446,9 @@ class AdversarialModel(
             # A model re-compiled without `ema_decay` keeps its EMA weights
             # (for sampling) but stops updating them.
             self._update_ema(g_inputs)
+        weights = logs.pop("_weights", {})
         for name, value in logs.items():
-            self._trackers[name].update_state(value)
+            self._trackers[name].update_state(value, sample_weight=weights.get(name))
         return {m.name: m.result() for m in self.metrics}
 
     def _update_ema(self, g_inputs):

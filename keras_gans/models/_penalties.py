@@ -1,0 +1,67 @@
+"""The gradient penalties of a discriminator step, lazily if asked.
+
+`PenaltiesMixin._gradient_penalties` is what `AdversarialModel`'s D step
+adds to its loss: WGAN-GP (Gulrajani et al. 2017) and R1 (Mescheder et al.
+2018), with the lazy regularization of StyleGAN2 (Karras et al. 2020, sec
+3.1) when `compile(d_reg_interval=N)` has N > 1.
+"""
+
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import losses as losses_lib
+
+__all__ = ["PenaltiesMixin"]
+
+
+class PenaltiesMixin:
+    """Gradient penalties for a model with `discriminate`, `_uniform`,
+    `gp_weight`, `r1_weight`, `d_reg_interval` and `d_optimizer`."""
+
+    def _critic(self, condition):
+        def critic(images):
+            return self.discriminate(images, condition)[0]
+
+        return critic
+
+    def _gradient_penalties(self, real, condition, fake):
+        """`({name: (penalty, weight)}, {name: tracker weight})` of the
+        enabled gradient penalties (WGAN-GP, R1), lazily every
+        `d_reg_interval` D updates when that is > 1."""
+
+        def compute():
+            values = []
+            if self.gp_weight:
+                eps_shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
+                values.append(
+                    losses_lib.gradient_penalty(
+                        self._critic(condition),
+                        real,
+                        fake,
+                        eps=self._uniform(eps_shape),
+                    )
+                )
+            if self.r1_weight:
+                values.append(losses_lib.r1_penalty(self._critic(condition), real))
+            return tuple(values)
+
+        names, weights = [], []
+        if self.gp_weight:
+            names.append("gp")
+            weights.append(self.gp_weight)
+        if self.r1_weight:
+            names.append("r1")
+            weights.append(0.5 * self.r1_weight)
+        if not names:
+            return {}, {}
+        interval = getattr(self, "d_reg_interval", 1)
+        if interval == 1:
+            return dict(zip(names, zip(compute(), weights))), {}
+        due = ops.equal(self.d_optimizer.iterations % interval, 0)
+        values = tf.cond(due, compute, lambda: tuple(0.0 for _ in names))
+        counted = ops.cast(due, "float32")
+        penalties = {
+            name: (value, interval * weight)
+            for name, value, weight in zip(names, values, weights)
+        }
+        return penalties, {name: counted for name in names}
