@@ -81,8 +81,26 @@ def load(name):
 
 def make_optimizer(spec):
     """A Keras optimizer from its data form, e.g.
-    `{"class": "Adam", "learning_rate": 4e-4, "beta_1": 0.5}`."""
+    `{"class": "Adam", "learning_rate": 4e-4, "beta_1": 0.5}`; a
+    `learning_rate` may itself be a `keras.optimizers.schedules` class in
+    that form, e.g. `{"class": "CosineDecay", "initial_learning_rate": 2e-3,
+    "decay_steps": 5000}` (its step is the optimizer's update count, which
+    checkpoints keep).
+
+    Example:
+    >>> adam = make_optimizer({"class": "Adam", "learning_rate": {
+    ...     "class": "CosineDecay", "initial_learning_rate": 1e-3,
+    ...     "decay_steps": 10}, "beta_1": 0.5})
+    >>> adam.get_config()["learning_rate"]["class_name"]
+    'CosineDecay'
+    """
     spec = dict(spec)
+    rate = spec.get("learning_rate")
+    if isinstance(rate, dict):
+        rate = dict(rate)
+        spec["learning_rate"] = getattr(keras.optimizers.schedules, rate.pop("class"))(
+            **rate
+        )
     return getattr(keras.optimizers, spec.pop("class"))(**spec)
 
 
