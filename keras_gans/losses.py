@@ -11,10 +11,15 @@ Logits may have any shape: `(B, 1)` for an image-level discriminator or
 computed in float32 even when the logits are float16 or bfloat16, so mixed
 precision stays stable. Every loss is a quantity to *minimise*.
 
+The relativistic pairing loss (RpGAN, the loss of R3GAN) also needs the real
+logits in the generator loss: its generator loss takes
+`(fake_logits, real_logits)` and carries `needs_real_logits = True`, which
+`AdversarialModel`'s G step reads (`needs_real_logits(fn)`).
+
 `LOSSES` maps a family name to its `(generator_loss, discriminator_loss)` pair
 and `get(name)` looks one up. Penalties (`gradient_penalty`, `r1_penalty`,
-`drift_penalty`) are separate named functions: callers add them to the
-discriminator loss with their own weights.
+`r2_penalty`, `drift_penalty`) are separate named functions: callers add them
+to the discriminator loss with their own weights.
 """
 
 import keras
@@ -33,9 +38,13 @@ __all__ = [
     "least_squares_generator_loss",
     "minimax_discriminator_loss",
     "minimax_generator_loss",
+    "needs_real_logits",
     "non_saturating_discriminator_loss",
     "non_saturating_generator_loss",
     "r1_penalty",
+    "r2_penalty",
+    "relativistic_pairing_discriminator_loss",
+    "relativistic_pairing_generator_loss",
     "wasserstein_discriminator_loss",
     "wasserstein_generator_loss",
 ]
@@ -258,6 +267,79 @@ def hinge_discriminator_loss(real_logits, fake_logits):
     return real_loss + fake_loss
 
 
+# -------------------------------------------------------- relativistic pairing
+# Jolicoeur-Martineau 2019, "The relativistic discriminator: a key element
+# missing from standard GAN", sec 4 (RpGAN, paired real/fake samples), and
+# Huang et al. 2024, "The GAN is dead; long live the GAN! A Modern GAN
+# Baseline" (R3GAN), eq. 2 and 4, with f(t) = -log(1 + exp(-t)):
+#   max_D E_{z,x}[f(D(x) - D(G(z)))],   max_G E_{z,x}[f(D(G(z)) - D(x))].
+# As losses to minimise, with -f(t) = softplus(-t):
+#   L_D = E[softplus(D(G(z)) - D(x))],  L_G = E[softplus(D(x) - D(G(z)))].
+# Each fake is paired with the real sample at the same batch index (and, for a
+# PatchGAN map, the same position). R3GAN adds R1 and R2 (`r2_penalty`), eq. 5.
+
+
+def relativistic_pairing_generator_loss(fake_logits, real_logits):
+    """RpGAN generator loss `mean(softplus(D(x) - D(G(z))))`.
+
+    Jolicoeur-Martineau 2019, sec 4; Huang et al. 2024 (R3GAN), eq. 2. G
+    wants each fake to score higher than the real sample it is paired with.
+
+    Args:
+        fake_logits: tensor. Discriminator logits on generated samples.
+        real_logits: tensor of the same shape. Logits on the real samples
+            of the same batch (constants for the generator update).
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> fake, real = keras.ops.zeros((2, 1)), keras.ops.ones((2, 1))
+    >>> round(float(relativistic_pairing_generator_loss(fake, real)), 4)
+    1.3133
+    """
+    fake_logits, real_logits = _f32(fake_logits), _f32(real_logits)
+    return ops.mean(ops.softplus(real_logits - fake_logits))
+
+
+relativistic_pairing_generator_loss.needs_real_logits = True
+
+
+def relativistic_pairing_discriminator_loss(real_logits, fake_logits):
+    """RpGAN discriminator loss `mean(softplus(D(G(z)) - D(x)))`.
+
+    Jolicoeur-Martineau 2019, sec 4; Huang et al. 2024 (R3GAN), eq. 2. D
+    wants each real sample to score higher than its paired fake.
+
+    Args:
+        real_logits: tensor. Discriminator logits on real samples.
+        fake_logits: tensor of the same shape. Logits on generated samples.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> fake, real = keras.ops.zeros((2, 1)), keras.ops.ones((2, 1))
+    >>> round(float(relativistic_pairing_discriminator_loss(real, fake)), 4)
+    0.3133
+    """
+    real_logits, fake_logits = _f32(real_logits), _f32(fake_logits)
+    return ops.mean(ops.softplus(fake_logits - real_logits))
+
+
+def needs_real_logits(generator_loss):
+    """Whether `generator_loss` takes `(fake_logits, real_logits)` (a
+    relativistic loss) rather than `(fake_logits)`.
+
+    Example:
+    >>> needs_real_logits(relativistic_pairing_generator_loss)
+    True
+    >>> needs_real_logits(non_saturating_generator_loss)
+    False
+    """
+    return bool(getattr(generator_loss, "needs_real_logits", False))
+
+
 # ----------------------------------------------------------------------- table
 LOSSES = {
     "minimax": (minimax_generator_loss, minimax_discriminator_loss),
@@ -271,6 +353,10 @@ LOSSES = {
     ),
     "wasserstein": (wasserstein_generator_loss, wasserstein_discriminator_loss),
     "hinge": (hinge_generator_loss, hinge_discriminator_loss),
+    "relativistic_pairing": (
+        relativistic_pairing_generator_loss,
+        relativistic_pairing_discriminator_loss,
+    ),
 }
 
 # Short names in common use, each mapped to its family in `LOSSES`.
@@ -278,6 +364,7 @@ ALIASES = {
     "ns": "non_saturating",
     "lsgan": "least_squares",
     "wgan": "wasserstein",
+    "rpgan": "relativistic_pairing",
 }
 
 
@@ -286,9 +373,10 @@ def get(loss):
 
     Args:
         loss: str or pair of callables. A family name in `LOSSES` (`"minimax"`,
-            `"non_saturating"`, `"least_squares"`, `"wasserstein"`, `"hinge"`),
-            one of the aliases `"ns"` (non-saturating), `"lsgan"` (least
-            squares) and `"wgan"` (Wasserstein), or a
+            `"non_saturating"`, `"least_squares"`, `"wasserstein"`, `"hinge"`,
+            `"relativistic_pairing"`), one of the aliases `"ns"`
+            (non-saturating), `"lsgan"` (least squares), `"wgan"`
+            (Wasserstein) and `"rpgan"` (relativistic pairing), or a
             `(generator_loss, discriminator_loss)` pair of callables, which is
             returned unchanged.
 
@@ -416,6 +504,30 @@ def r1_penalty(critic, real):
     grads = _input_gradients(critic, real)  # (B, ...)
     axes = tuple(range(1, len(grads.shape)))
     return ops.mean(ops.sum(ops.square(grads), axis=axes))  # E[||grad D(x)||^2]
+
+
+def r2_penalty(critic, fake):
+    """R2 penalty `mean_i(sum_j (d sum(D(x)) / d x_ij)^2)` on generated samples.
+
+    Mescheder et al. 2018, sec 4.1 (R2: the same gradient norm on the
+    generator's distribution); Huang et al. 2024 (R3GAN), eq. 5, add
+    `gamma / 2 * (R1 + R2)` to the RpGAN loss. Returns the expectation only;
+    callers multiply it by `gamma / 2`. Pass the fakes as constants
+    (`stop_gradient`): the penalty regularizes D, not G.
+
+    Args:
+        critic: callable. Maps a batch of samples to logits (as `r1_penalty`).
+        fake: tensor. Generated samples, `(B, ...)`.
+
+    Returns:
+        A float32 scalar. Differentiable w.r.t. the critic's weights.
+
+    Example:
+    >>> critic = lambda x: keras.ops.sum(3.0 * x, axis=1, keepdims=True)
+    >>> float(r2_penalty(critic, keras.ops.ones((2, 2))))  # 2 * 3^2
+    18.0
+    """
+    return r1_penalty(critic, fake)  # the same norm, on the other distribution
 
 
 def drift_penalty(real_logits):

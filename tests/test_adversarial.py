@@ -128,6 +128,36 @@ def test_one_step_equals_manual_sgd_step(loss):
     assert set(history.history) == {"d_loss", "g_loss"}
 
 
+def test_r3gan_step_equals_manual_sgd_step():
+    """R3GAN (Huang et al. 2024): D minimises RpGAN + γ/2 (R1 on reals + R2
+    on fakes); G minimises softplus(D(x) - D(G(z))) with the updated D."""
+    gamma = 2.0
+    model = _model(loss="relativistic_pairing", r1_weight=gamma, r2_weight=gamma)
+    g_loss_fn, d_loss_fn = losses.get("relativistic_pairing")
+    x = _data(BATCH)
+    g, d = _manual_copy(model)
+    stream = _copy_stream(model)
+
+    z = keras.random.normal((BATCH, LATENT), seed=stream)
+    fake = g(z, training=True)
+
+    def d_total():
+        return (
+            d_loss_fn(d(x), d(fake))
+            + gamma / 2 * losses.r1_penalty(d, x)
+            + gamma / 2 * losses.r2_penalty(d, fake)
+        )
+
+    _sgd(d.trainable_variables, d_total, lr=0.2)
+    _sgd(g.trainable_variables, lambda: g_loss_fn(d(g(z)), d(x)), lr=0.1)
+
+    history = _fit(model, _dataset(x))
+    _assert_all_close(_weights(model.discriminator), _weights(d))
+    _assert_all_close(_weights(model.generator), _weights(g))
+    assert set(history.history) == {"d_loss", "g_loss", "r1", "r2"}
+    assert model.get_compile_config()["r2_weight"] == gamma
+
+
 def test_d_steps_2_equals_manual_steps():
     """Two D updates on fresh noise each, then G on the second noise."""
     model = _model(d_steps=2)

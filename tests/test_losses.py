@@ -16,6 +16,9 @@ from keras_gans.losses import (
     non_saturating_discriminator_loss,
     non_saturating_generator_loss,
     r1_penalty,
+    r2_penalty,
+    relativistic_pairing_discriminator_loss,
+    relativistic_pairing_generator_loss,
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
 )
@@ -38,6 +41,11 @@ def _np(x):
 
 def _t(values, dtype="float32"):
     return keras.ops.convert_to_tensor(np.asarray(values, dtype=dtype))
+
+
+def _g(g_loss, fake, real):
+    """A generator loss of the table on `fake` (and `real` if relativistic)."""
+    return g_loss(fake, real) if losses.needs_real_logits(g_loss) else g_loss(fake)
 
 
 def _check(value, expected, rtol=1e-6, atol=1e-6):
@@ -104,6 +112,34 @@ def test_hinge_losses():
     _check(value, 0.75)
 
 
+def test_relativistic_pairing_losses():
+    """RpGAN (Jolicoeur-Martineau 2019; R3GAN eq. 2) pairs fake i with real
+    i: D: softplus(D(f) - D(r)), G: softplus(D(r) - D(f)), averaged."""
+    # differences fake - real: -2, 2, -2.5
+    d = (SP_M2 + SP_2 + np.log1p(np.exp(-2.5))) / 3
+    g = (SP_2 + SP_M2 + np.log1p(np.exp(2.5))) / 3
+    _check(relativistic_pairing_discriminator_loss(_t(REAL), _t(FAKE)), d)
+    _check(relativistic_pairing_generator_loss(_t(FAKE), _t(REAL)), g)
+    assert losses.needs_real_logits(relativistic_pairing_generator_loss)
+    assert not losses.needs_real_logits(relativistic_pairing_discriminator_loss)
+    # Relativistic: shifting every logit by the same amount changes nothing.
+    shifted = [[v + 5.0 for v in row] for row in REAL], [
+        [v + 5.0 for v in row] for row in FAKE
+    ]
+    _check(relativistic_pairing_discriminator_loss(*map(_t, shifted)), d)
+    # The pairing is by index, not over all pairs: permuting fakes changes it.
+    permuted = _t([FAKE[1], FAKE[0], FAKE[2]])
+    other = _np(relativistic_pairing_discriminator_loss(_t(REAL), permuted))
+    assert abs(other - d) > 1e-3
+
+
+def test_r2_penalty_is_r1_on_the_fakes():
+    critic = lambda x: keras.ops.sum(keras.ops.square(x), axis=1, keepdims=True)
+    fake = _t([[1.0, 2.0], [0.0, -1.0]])  # grad 2x: (4 + 16 + 0 + 4) / 2
+    _check(r2_penalty(critic, fake), 12.0)
+    _check(r2_penalty(critic, fake), _np(r1_penalty(critic, fake)))
+
+
 def test_drift_penalty():
     # mean(r^2) = (1 + 4 + 9) / 3
     _check(drift_penalty(_t([[1.0], [-2.0], [3.0]])), 14.0 / 3.0)
@@ -120,7 +156,10 @@ def test_patch_logits_are_averaged_over_all_elements(name, pair):
     real = rng.normal(size=(2, 3, 3, 1)).astype("float32")  # PatchGAN maps
     fake = rng.normal(size=(2, 3, 3, 1)).astype("float32")
     # The mean over all elements does not depend on the layout.
-    _check(g_loss(_t(fake)), _np(g_loss(_t(fake.reshape(-1, 1)))))
+    _check(
+        _g(g_loss, _t(fake), _t(real)),
+        _np(_g(g_loss, _t(fake.reshape(-1, 1)), _t(real.reshape(-1, 1)))),
+    )
     _check(
         d_loss(_t(real), _t(fake)),
         _np(d_loss(_t(real.reshape(-1, 1)), _t(fake.reshape(-1, 1)))),
@@ -135,7 +174,7 @@ def test_low_precision_logits_give_float32_losses(name, pair, dtype):
     fake = _t([[0.0], [1.0], [-2.0], [0.75]])
     low_real = keras.ops.cast(real, dtype)
     low_fake = keras.ops.cast(fake, dtype)
-    _check(g_loss(low_fake), _np(g_loss(fake)))
+    _check(_g(g_loss, low_fake, low_real), _np(_g(g_loss, fake, real)))
     _check(d_loss(low_real, low_fake), _np(d_loss(real, fake)))
     _check(drift_penalty(low_real), _np(drift_penalty(real)))
 
@@ -162,6 +201,7 @@ def test_get_returns_each_pair_of_the_table():
         "least_squares",
         "wasserstein",
         "hinge",
+        "relativistic_pairing",
     }
     for name, (g_loss, d_loss) in losses.LOSSES.items():
         assert losses.get(name) == (g_loss, d_loss)
@@ -180,6 +220,7 @@ def test_get_aliases():
     assert losses.get("ns") == losses.LOSSES["non_saturating"]
     assert losses.get("lsgan") == losses.LOSSES["least_squares"]
     assert losses.get("wgan") == losses.LOSSES["wasserstein"]
+    assert losses.get("rpgan") == losses.LOSSES["relativistic_pairing"]
 
 
 def test_get_returns_a_pair_of_callables_unchanged():
@@ -193,9 +234,10 @@ def test_get_unknown_name():
     message = str(info.value)
     assert message.startswith(
         "Unknown loss 'foo'. Expected one of: "
-        "hinge, least_squares, minimax, non_saturating, wasserstein"
+        "hinge, least_squares, minimax, non_saturating, relativistic_pairing, "
+        "wasserstein"
     )
-    for alias in ("ns", "lsgan", "wgan"):
+    for alias in ("ns", "lsgan", "wgan", "rpgan"):
         assert alias in message
 
 

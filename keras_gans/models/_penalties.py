@@ -1,8 +1,8 @@
 """The gradient penalties of a discriminator step, lazily if asked.
 
 `PenaltiesMixin._gradient_penalties` is what `AdversarialModel`'s D step
-adds to its loss: WGAN-GP (Gulrajani et al. 2017) and R1 (Mescheder et al.
-2018), with the lazy regularization of StyleGAN2 (Karras et al. 2020, sec
+adds to its loss: WGAN-GP (Gulrajani et al. 2017), R1 and R2 (Mescheder et
+al. 2018; R1 + R2 is R3GAN's pair, Huang et al. 2024), with the lazy regularization of StyleGAN2 (Karras et al. 2020, sec
 3.1) when `compile(d_reg_interval=N)` has N > 1.
 """
 
@@ -16,7 +16,8 @@ __all__ = ["PenaltiesMixin"]
 
 class PenaltiesMixin:
     """Gradient penalties for a model with `discriminate`, `_uniform`,
-    `gp_weight`, `r1_weight`, `d_reg_interval` and `d_optimizer`."""
+    `gp_weight`, `r1_weight`, `r2_weight`, `d_reg_interval` and
+    `d_optimizer`."""
 
     def _critic(self, condition):
         def critic(images):
@@ -26,7 +27,7 @@ class PenaltiesMixin:
 
     def _gradient_penalties(self, real, condition, fake):
         """`({name: (penalty, weight)}, {name: tracker weight})` of the
-        enabled gradient penalties (WGAN-GP, R1), lazily every
+        enabled gradient penalties (WGAN-GP, R1 on `real`, R2 on `fake`), lazily every
         `d_reg_interval` D updates when that is > 1."""
 
         def compute():
@@ -43,7 +44,11 @@ class PenaltiesMixin:
                 )
             if self.r1_weight:
                 values.append(losses_lib.r1_penalty(self._critic(condition), real))
+            if r2_weight:
+                values.append(losses_lib.r2_penalty(self._critic(condition), fake))
             return tuple(values)
+
+        r2_weight = getattr(self, "r2_weight", 0.0)
 
         names, weights = [], []
         if self.gp_weight:
@@ -52,6 +57,9 @@ class PenaltiesMixin:
         if self.r1_weight:
             names.append("r1")
             weights.append(0.5 * self.r1_weight)
+        if r2_weight:
+            names.append("r2")
+            weights.append(0.5 * r2_weight)
         if not names:
             return {}, {}
         interval = getattr(self, "d_reg_interval", 1)

@@ -43,8 +43,10 @@ class AdversarialModel(
 
     1. D step: `fake = G(z)`; `d_loss(D(real), D(fake))` plus the enabled
        penalties (`gp_weight` * WGAN-GP, `r1_weight / 2` * R1,
-       `drift_weight` * drift); only D's weights change.
-    2. G step: `g_loss(D(G(z)))` plus any extra terms of the subclass
+       `r2_weight / 2` * R2, `drift_weight` * drift); only D's weights change.
+    2. G step: `g_loss(D(G(z)))` (a relativistic loss such as
+       `"relativistic_pairing"` also gets the freshly updated D's logits on
+       the real batch: `g_loss(D(G(z)), D(x))`) plus any extra terms of the subclass
        (e.g. Pix2Pix's L1); only G's weights change. The G step reuses the
        noise of the last D step (as the PyTorch DCGAN reference does), which
        saves one generator forward pass per step; its logits come from the
@@ -136,6 +138,7 @@ class AdversarialModel(
         ema_decay=None,
         augment=None,
         d_reg_interval=1,
+        r2_weight=0.0,
         **kwargs,
     ):
         """Configures training.
@@ -149,6 +152,9 @@ class AdversarialModel(
             d_steps: int. Discriminator updates per generator update.
             gp_weight: float. Weight of the WGAN-GP gradient penalty.
             r1_weight: float. γ of the R1 penalty (the step adds γ/2 · R1).
+            r2_weight: float. γ of the R2 penalty on the fakes (γ/2 · R2);
+                R3GAN (Huang et al. 2024) is `loss="relativistic_pairing"`
+                with `r1_weight == r2_weight`.
             drift_weight: float. Weight of the PGGAN drift term.
             ema_decay: float in (0, 1) or `None`. Keep an EMA copy of G.
             augment: `None`, `"diffaugment"`, `"ada"` or a layer (`AugmentMixin`).
@@ -162,6 +168,7 @@ class AdversarialModel(
         d_steps = check_int("d_steps", d_steps, minimum=1)
         gp_weight = check_float("gp_weight", gp_weight, minimum=0.0)
         r1_weight = check_float("r1_weight", r1_weight, minimum=0.0)
+        r2_weight = check_float("r2_weight", r2_weight, minimum=0.0)
         drift_weight = check_float("drift_weight", drift_weight, minimum=0.0)
         d_reg_interval = check_int("d_reg_interval", d_reg_interval, minimum=1)
         if ema_decay is not None:
@@ -191,6 +198,7 @@ class AdversarialModel(
         self.d_steps = d_steps
         self.gp_weight = gp_weight
         self.r1_weight = r1_weight
+        self.r2_weight = r2_weight
         self.drift_weight = drift_weight
         self.d_reg_interval = d_reg_interval
         self.ema_decay = ema_decay
@@ -207,6 +215,7 @@ class AdversarialModel(
             d_steps=self.d_steps,
             gp_weight=self.gp_weight,
             r1_weight=self.r1_weight,
+            r2_weight=self.r2_weight,
             drift_weight=self.drift_weight,
             ema_decay=ema_decay,
             augment=self._compile_augment(augment),
@@ -225,6 +234,7 @@ class AdversarialModel(
 
     def _make_trackers(self):
         optional = {"gp": self.gp_weight, "r1": self.r1_weight}
+        optional["r2"] = getattr(self, "r2_weight", 0.0)
         optional["drift"] = self.drift_weight
         names = ["d_loss", "g_loss", *(n for n, w in optional.items() if w)]
         names += list(self.extra_loss_names())
@@ -432,7 +442,7 @@ class AdversarialModel(
                     self._discriminator_step(real, condition, ops.stop_gradient(fake))
                 )
             fake_logits, fake_aux = self.discriminate(fake, condition)
-            g_loss = self.g_loss_fn(fake_logits)
+            g_loss = self._generator_loss(fake_logits, real, condition)
             logs["g_loss"] = g_loss
             total = g_loss
             extra = self.extra_generator_losses(real, fake, condition, fake_aux)
@@ -450,6 +460,14 @@ class AdversarialModel(
         for name, value in logs.items():
             self._trackers[name].update_state(value, sample_weight=weights.get(name))
         return {m.name: m.result() for m in self.metrics}
+
+    def _generator_loss(self, fake_logits, real, condition, training=True):
+        """`g_loss(D(G(z)))`, or `g_loss(D(G(z)), D(x))` for a relativistic
+        loss (`losses.needs_real_logits`)."""
+        if losses_lib.needs_real_logits(self.g_loss_fn):
+            real_logits, _ = self.discriminate(real, condition, training=training)
+            return self.g_loss_fn(fake_logits, ops.stop_gradient(real_logits))
+        return self.g_loss_fn(fake_logits)
 
     def _update_ema(self, g_inputs):
         decay = self.ema_decay
@@ -472,7 +490,9 @@ class AdversarialModel(
         fake_logits, fake_aux = self.discriminate(fake, condition, training=False)
         logs = {
             "d_loss": self.d_loss_fn(real_logits, fake_logits),
-            "g_loss": self.g_loss_fn(fake_logits),
+            "g_loss": self._generator_loss(
+                fake_logits, real, condition, training=False
+            ),
         }
         logs.update(self.extra_discriminator_losses(real_aux, fake_aux, condition))
         logs.update(self.extra_generator_losses(real, fake, condition, fake_aux))

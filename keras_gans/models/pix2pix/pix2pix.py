@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans import losses
 from keras_gans.models import _checks
 from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.adversarial import AdversarialModel
@@ -237,9 +238,10 @@ class Pix2Pix(AdversarialModel):
         def halved_d_loss(real_logits, fake_logits):
             return 0.5 * d_loss_fn(real_logits, fake_logits)
 
-        def weighted_g_loss(fake_logits):
-            return gan_weight * g_loss_fn(fake_logits)
+        def weighted_g_loss(fake_logits, *real_logits):
+            return gan_weight * g_loss_fn(fake_logits, *real_logits)
 
+        weighted_g_loss.needs_real_logits = losses.needs_real_logits(g_loss_fn)
         self.d_loss_fn = halved_d_loss
         self.g_loss_fn = weighted_g_loss
 
