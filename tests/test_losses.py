@@ -123,9 +123,10 @@ def test_relativistic_pairing_losses():
     assert losses.needs_real_logits(relativistic_pairing_generator_loss)
     assert not losses.needs_real_logits(relativistic_pairing_discriminator_loss)
     # Relativistic: shifting every logit by the same amount changes nothing.
-    shifted = [[v + 5.0 for v in row] for row in REAL], [
-        [v + 5.0 for v in row] for row in FAKE
-    ]
+    shifted = (
+        [[v + 5.0 for v in row] for row in REAL],
+        [[v + 5.0 for v in row] for row in FAKE],
+    )
     _check(relativistic_pairing_discriminator_loss(*map(_t, shifted)), d)
     # The pairing is by index, not over all pairs: permuting fakes changes it.
     permuted = _t([FAKE[1], FAKE[0], FAKE[2]])
@@ -134,7 +135,9 @@ def test_relativistic_pairing_losses():
 
 
 def test_r2_penalty_is_r1_on_the_fakes():
-    critic = lambda x: keras.ops.sum(keras.ops.square(x), axis=1, keepdims=True)
+    def critic(x):
+        return keras.ops.sum(keras.ops.square(x), axis=1, keepdims=True)
+
     fake = _t([[1.0, 2.0], [0.0, -1.0]])  # grad 2x: (4 + 16 + 0 + 4) / 2
     _check(r2_penalty(critic, fake), 12.0)
     _check(r2_penalty(critic, fake), _np(r1_penalty(critic, fake)))
