@@ -303,6 +303,21 @@ def cmd_presets(args):
         weights = "weights" if row["has_weights"] else "no weights"
         print(f"{row['name']:<16} {row['class']:<15} {weights:<10} {figures}")
         print(f"{'':<16} {row['description']}")
+        if row["bars"]:
+            bars = ", ".join(f"{k} {op} {v:g}" for k, (op, v) in row["bars"].items())
+            misses = registry.bar_misses(row["figures"], row["bars"])
+            verdict = f"BELOW BAR: {'; '.join(misses)}" if misses else "all met"
+            if not row["has_weights"]:
+                verdict = "no weights"
+            print(f"{'':<16} bars: {bars} ({verdict})")
+        measured = row.get("measured") or {}
+        if measured:
+            print(
+                f"{'':<16} measured {measured.get('date')}: "
+                f"{measured.get('num_samples')} samples (FD: "
+                f"{measured.get('num_samples_fd')}), seed {measured.get('seed')}, "
+                f"classifier {measured.get('classifier_sha256')}"
+            )
     return 0
 
 

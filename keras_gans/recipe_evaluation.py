@@ -56,13 +56,23 @@ def _l1(translated, targets):
     return float(np.sum(diff)) / 2, int(diff.size)
 
 
+def _with_fd_ratio(report):
+    """Adds `digit_fd_ratio`: the digit FD as a multiple of real vs real
+    (`evaluation.real_vs_real_digit_fd`, the same 2500 vs 2500)."""
+    floor = evaluation.real_vs_real_digit_fd()
+    report["real_vs_real_digit_fd"] = round(floor, 5)
+    report["digit_fd_ratio"] = round(float(report["digit_fd"]) / floor, 4)
+    return report
+
+
 def _digit_report(model, context):
     """Class coverage of 1000 samples by the shipped digit classifier, and
-    the digit FD of 2500 samples against the first 2500 embedded digits."""
+    the digit FD of 2500 samples against the first 2500 embedded digits
+    (also as `digit_fd_ratio`, a multiple of real vs real)."""
     report = metrics.digit_report(model.generate(1000, seed=1))
     real, _ = evaluation.digit_reference()
     report.update(evaluation.evaluate(model, real, ["digit_fd"], len(real), seed=1))
-    return report
+    return _with_fd_ratio(report)
 
 
 def _cgan_digits(model, context):
@@ -78,7 +88,7 @@ def _cgan_digits(model, context):
             model, real, ["digit_fd"], len(real), labels=real_labels, seed=1
         )
     )
-    return report
+    return _with_fd_ratio(report)
 
 
 def _pggan_progress(model, context):
@@ -98,7 +108,7 @@ def _pggan_digits(model, context):
     report.update(
         resolution=model.resolution, alpha=model.alpha, images_seen=model.images_seen
     )
-    return report
+    return _with_fd_ratio(report)
 
 
 def _pix2pix_digits(model, context):

@@ -32,7 +32,15 @@ def test_list_presets_names_every_family():
     rows = {row["name"]: row for row in presets.list_presets()}
     assert set(DIGIT_PRESETS) | set(CONFIG_ONLY_PRESETS) <= set(rows)
     for row in rows.values():
-        assert set(row) == {"name", "class", "description", "figures", "has_weights"}
+        assert set(row) == {
+            "name",
+            "class",
+            "description",
+            "figures",
+            "bars",
+            "measured",
+            "has_weights",
+        }
         assert row["description"] and "\n" not in row["description"]
     for name in CONFIG_ONLY_PRESETS:
         assert not rows[name]["has_weights"]
@@ -144,14 +152,23 @@ def test_build_presets_tool_smoke(tmp_path):
     spec.loader.exec_module(tool)
     assets = tmp_path / "assets"
     argv = ["--only", "dcgan_digits", "--smoke", "--work", str(tmp_path / "w")]
-    built = tool.main(argv + ["--assets", str(assets)])
+    # Two steps of training miss the preset's bars: refused, nothing shipped.
+    with pytest.raises(SystemExit, match="Refused .*dcgan_digits"):
+        tool.main(argv + ["--assets", str(assets)])
+    assert not (assets / "dcgan_digits.keras").exists()
+    assert not (assets / "figures.json").exists()
+    # Allowed explicitly, it ships with its figures and how they were measured.
+    built = tool.main(argv + ["--assets", str(assets), "--allow-below-bar"])
     assert set(built) == {"dcgan_digits"}
     assert 0.0 <= built["dcgan_digits"]["class_entropy"] <= np.log(10) + 1e-6
     model = keras.saving.load_model(assets / "dcgan_digits.keras", safe_mode=True)
     assert isinstance(model, DCGAN)
-    figures = json.loads((assets / "figures.json").read_text())
-    assert figures["dcgan_digits"] == built["dcgan_digits"]
+    entry = json.loads((assets / "figures.json").read_text())["dcgan_digits"]
+    assert entry["figures"] == built["dcgan_digits"]
+    assert entry["figures"]["digit_fd_ratio"] > 2.0
+    assert entry["measured"]["num_samples"] == 1000
+    assert len(entry["measured"]["classifier_sha256"]) == 16
     # Rerunnable: a finished run is reused, not trained again.
     mtime = (tmp_path / "w" / "dcgan_digits" / "metrics.json").stat().st_mtime
-    tool.main(argv + ["--assets", str(assets)])
+    tool.main(argv + ["--assets", str(assets), "--allow-below-bar"])
     assert (tmp_path / "w" / "dcgan_digits" / "metrics.json").stat().st_mtime == mtime

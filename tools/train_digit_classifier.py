@@ -13,6 +13,19 @@ judge does not depend on the exact centring of MNIST; those augmentation
 layers wrap the classifier only during training and are not in the saved
 model, which holds standard Keras layers only (no custom objects).
 
+Non-digits are a class of their own (a rejection class: outlier exposure,
+Hendrycks et al. 2019, trains on outliers too, but with the uniform target,
+which here made real digits unconfident): every epoch also shows the
+network `--outlier-fraction` as many non-digits as digits
+(`keras_gans.metrics.outliers`: noise, blurred noise blobs, blank images,
+random strokes, inverted, scrambled and overlaid digits) as an 11th "not a
+digit" class. The saved model returns the 10 digit probabilities of that
+11-way softmax (a fixed, standard `Dense` selects them), so what is not a
+digit reads with low confidence for every digit and a collapsed generator's
+blobs cannot pass a confident-fraction bar. The printed JSON has the
+confident fraction of fresh outliers of every kind (another seed) and of
+the held-out digits.
+
 Rerun (about 1-2 minutes on 2 CPU cores):
     python tools/train_digit_classifier.py
     python tools/train_digit_classifier.py --epochs 40 --seed 7 --out /tmp/clf.keras
@@ -37,6 +50,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from keras_gans.data import load_digits_sample  # noqa: E402
+from keras_gans.metrics import outliers  # noqa: E402
 
 OUT = (
     pathlib.Path(__file__).resolve().parents[1]
@@ -51,7 +65,10 @@ def to_unit_range(images):
 
 
 def build_classifier():
-    """The inference model: standard layers only, softmax output `(n, 10)`."""
+    """`(with_rejection, classifier)`: the 11-way model (10 digits and "not
+    a digit") that is trained, and the inference model sharing its layers,
+    whose output `(n, 10)` is the 10 digit probabilities of that softmax
+    (standard layers only)."""
 
     def conv_block(x, filters, padding="same"):
         x = keras.layers.Conv2D(filters, 3, padding=padding, use_bias=False)(x)
@@ -66,8 +83,14 @@ def build_classifier():
     x = conv_block(x, 128, padding="valid")  # (B, 5, 5, 128)
     x = keras.layers.GlobalAveragePooling2D()(x)  # (B, 128)
     x = keras.layers.Dropout(0.3)(x)
-    outputs = keras.layers.Dense(10, activation="softmax", name="probabilities")(x)
-    return keras.Model(inputs, outputs, name="digit_classifier")
+    eleven = keras.layers.Dense(11, activation="softmax", name="with_rejection")(x)
+    select = keras.layers.Dense(
+        10, use_bias=False, trainable=False, name="probabilities"
+    )
+    outputs = select(eleven)  # (B, 10): the digit classes of the 11-way softmax
+    select.set_weights([np.eye(11, 10, dtype="float32")])
+    trained = keras.Model(inputs, eleven, name="digit_classifier_with_rejection")
+    return trained, keras.Model(inputs, outputs, name="digit_classifier")
 
 
 def build_augmenter(seed):
@@ -89,6 +112,12 @@ def main():
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--out", type=pathlib.Path, default=OUT)
+    parser.add_argument(
+        "--outlier-fraction",
+        type=float,
+        default=0.5,
+        help="non-digits per digit in training (0: digits only)",
+    )
     args = parser.parse_args()
     if args.epochs < 1:
         parser.error(f"--epochs must be >= 1. Received: {args.epochs}")
@@ -100,22 +129,34 @@ def main():
     test_images, test_labels = load_digits_sample(subset="test")
     x_train, x_test = to_unit_range(train_images), to_unit_range(test_images)
 
-    classifier = build_classifier()
+    # Non-digits: every kind equally often, all of class 10 ("not a digit").
+    count = int(round(args.outlier_fraction * len(x_train)))
+    per_kind = -(-count // len(outliers.OUTLIER_KINDS)) if count else 0
+    x_out = [
+        outliers.outlier_images(kind, per_kind, seed=args.seed + i, digits=x_train)
+        for i, kind in enumerate(outliers.OUTLIER_KINDS)
+        if per_kind
+    ]
+    x_all = np.concatenate([x_train, *x_out])
+    targets = np.concatenate(
+        [train_labels, np.full(len(x_all) - len(x_train), 10)]
+    ).astype("int64")
+
+    with_rejection, classifier = build_classifier()
     trainer = keras.Sequential(
-        [keras.Input((28, 28, 1)), build_augmenter(args.seed), classifier]
+        [keras.Input((28, 28, 1)), build_augmenter(args.seed), with_rejection]
     )
-    steps = args.epochs * int(np.ceil(len(x_train) / args.batch_size))
+    steps = args.epochs * int(np.ceil(len(x_all) / args.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(2e-3, decay_steps=steps)
     trainer.compile(
         optimizer=keras.optimizers.Adam(schedule),
         loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
     )
 
     start = time.perf_counter()
     trainer.fit(
-        x_train,
-        train_labels,
+        x_all,
+        targets,
         batch_size=args.batch_size,
         epochs=args.epochs,
         shuffle=True,
@@ -129,6 +170,13 @@ def main():
     train_probabilities = classifier.predict(x_train, batch_size=500, verbose=0)
     train_accuracy = float(np.mean(train_probabilities.argmax(-1) == train_labels))
 
+    confident_on_outliers = {}
+    for i, kind in enumerate(outliers.OUTLIER_KINDS):
+        fresh = outliers.outlier_images(kind, 500, seed=10_000 + i, digits=x_test)
+        p = classifier.predict(fresh, batch_size=500, verbose=0)
+        confident_on_outliers[kind] = float(np.mean(p.max(-1) >= 0.9))
+    test_confident = float(np.mean(probabilities.max(-1) >= 0.9))
+
     args.out.parent.mkdir(parents=True, exist_ok=True)
     classifier.save(args.out)
     reloaded = keras.saving.load_model(args.out, compile=False)
@@ -141,6 +189,9 @@ def main():
             {
                 "test_accuracy": test_accuracy,
                 "train_accuracy": train_accuracy,
+                "test_confident_fraction": test_confident,
+                "outlier_confident_fraction": confident_on_outliers,
+                "outlier_fraction": args.outlier_fraction,
                 "train_seconds": round(train_seconds, 1),
                 "epochs": args.epochs,
                 "seed": args.seed,

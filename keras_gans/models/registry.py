@@ -3,8 +3,10 @@
 A preset is a name for a trained model of the zoo: its class, a one-line
 description, the `.keras` file shipped in `keras_gans/assets/presets/` (or
 `None` for a configuration without weights), the quality figures the shipped
-weights reached (`assets/presets/figures.json`, written by
-`tools/build_presets.py`) and the recipe that trains it
+weights reached and how they were measured (`assets/presets/figures.json`,
+written by `tools/build_presets.py`), the bars those figures must meet
+(`bars`: figure -> `[">=" or "<=", value]`, checked by `bar_misses`) and the
+recipe that trains it
 (`keras_gans.runner.run_preset`). Everything is read from the installed
 package: nothing is downloaded.
 
@@ -31,6 +33,7 @@ import numpy as np
 __all__ = [
     "PRESET_MODULES",
     "PresetMixin",
+    "bar_misses",
     "get_preset",
     "list_presets",
     "load_preset",
@@ -63,11 +66,49 @@ def _all_presets():
 
 
 def _figures():
-    """`figures.json` beside the shipped weights: name -> figures (or `{}`)."""
+    """`figures.json` beside the shipped weights: name -> `{"figures": {...},
+    "measured": {...}}` (or `{}`)."""
     path = _assets().joinpath("figures.json")
     if not path.is_file():
         return {}
-    return json.loads(path.read_text())
+    entries = json.loads(path.read_text())
+    return {
+        name: entry if "figures" in entry else {"figures": entry, "measured": {}}
+        for name, entry in entries.items()
+    }
+
+
+_COMPARE = {
+    ">=": lambda value, bar: value >= bar,
+    "<=": lambda value, bar: value <= bar,
+}
+
+
+def bar_misses(figures, bars):
+    """The bars that `figures` miss, as readable strings (empty: all met).
+
+    Args:
+        figures: dict. Figure name -> number.
+        bars: dict. Figure name -> `[">=" or "<=", value]`.
+
+    Returns:
+        list of str, e.g. `["digit_fd_ratio 2.4 (bar: <= 2)"]`; a figure
+        that is missing or not a number misses its bar.
+
+    Example:
+    >>> bar_misses({"digit_fd_ratio": 2.4, "class_entropy": 2.3},
+    ...            {"digit_fd_ratio": ["<=", 2.0], "class_entropy": [">=", 2.25]})
+    ['digit_fd_ratio 2.4 (bar: <= 2)']
+    """
+    misses = []
+    for name, (op, bar) in sorted(bars.items()):
+        value = figures.get(name)
+        if op not in _COMPARE:
+            raise ValueError(f"A bar's test must be '>=' or '<='. Received: {op!r}")
+        if not isinstance(value, (int, float)) or not _COMPARE[op](value, bar):
+            shown = "missing" if value is None else f"{value:g}"
+            misses.append(f"{name} {shown} (bar: {op} {bar:g})")
+    return misses
 
 
 def preset_names():
@@ -98,7 +139,10 @@ def get_preset(name):
     name = resolve_name(name)
     preset = copy.deepcopy(_all_presets()[name])
     preset["name"] = name
-    preset["figures"] = {**preset.get("figures", {}), **_figures().get(name, {})}
+    recorded = _figures().get(name, {})
+    preset["figures"] = {**preset.get("figures", {}), **recorded.get("figures", {})}
+    preset["measured"] = recorded.get("measured", {})
+    preset.setdefault("bars", {})
     return preset
 
 
@@ -132,7 +176,9 @@ def _has_weights(preset):
 
 def list_presets():
     """One dict per preset, sorted by name: `name`, `class`, `description`,
-    `figures` (quality figures of the shipped weights) and `has_weights`."""
+    `figures` (quality figures of the shipped weights), `bars` (what they
+    must meet), `measured` (how: classifier, samples, seed, date) and
+    `has_weights`."""
     rows = []
     for name in preset_names():
         preset = get_preset(name)
@@ -142,6 +188,8 @@ def list_presets():
                 "class": preset["class"],
                 "description": preset["description"],
                 "figures": preset["figures"],
+                "bars": preset["bars"],
+                "measured": preset["measured"],
                 "has_weights": _has_weights(preset),
             }
         )

@@ -20,6 +20,8 @@ PRESETS = {
         "aliases": ["cgan_mnist"],
         "file": "cgan_digits.keras",
         "figures": {"label_accuracy": None, "digit_fd": None},
+        # Issue 25: the bars the shipped weights must meet (checked by tests).
+        "bars": {"label_accuracy": [">=", 0.99], "digit_fd_ratio": ["<=", 1.7]},
         "recipe": {
             "model": {
                 "num_classes": 10,

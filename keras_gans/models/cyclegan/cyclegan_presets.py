@@ -28,6 +28,7 @@ PRESETS = {
         "aliases": [],
         "file": "cyclegan_digits.keras",
         "figures": {"cycle_accuracy": None, "btoa_accuracy": None, "atob_l1": None},
+        "bars": {"btoa_accuracy": [">=", 0.95], "cycle_accuracy": [">=", 0.97]},
         "recipe": {
             "model": {
                 "image_size": 32,

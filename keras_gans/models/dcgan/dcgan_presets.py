@@ -16,6 +16,11 @@ PRESETS = {
         "aliases": ["dcgan_mnist"],
         "file": "dcgan_digits.keras",
         "figures": {"class_entropy": None, "digit_fd": None},
+        "bars": {
+            "confident_fraction": [">=", 0.9],
+            "class_entropy": [">=", 2.25],
+            "digit_fd_ratio": ["<=", 2.0],
+        },
         "recipe": {
             "model": {
                 "image_size": 28,

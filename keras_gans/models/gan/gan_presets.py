@@ -16,6 +16,11 @@ PRESETS = {
         "aliases": ["gan_mnist"],
         "file": "gan_digits.keras",
         "figures": {"class_entropy": None, "digit_fd": None},
+        "bars": {
+            "confident_fraction": [">=", 0.8],
+            "class_entropy": [">=", 2.2],
+            "digit_fd_ratio": ["<=", 3.0],
+        },
         "recipe": {
             "model": {"latent_dim": 100},
             "compile": {"loss": "non_saturating"},

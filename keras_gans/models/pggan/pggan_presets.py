@@ -24,6 +24,12 @@ PRESETS = {
         "aliases": [],
         "file": "pggan_digits.keras",
         "figures": {"class_entropy": None, "confident_fraction": None},
+        "bars": {
+            "resolution": [">=", 32],
+            "confident_fraction": [">=", 0.9],
+            "class_entropy": [">=", 2.25],
+            "digit_fd_ratio": ["<=", 2.0],
+        },
         "recipe": {
             "model": {
                 "image_size": 32,

@@ -28,6 +28,7 @@ PRESETS = {
         "aliases": [],
         "file": "pix2pix_digits.keras",
         "figures": {"heldout_l1": None, "heldout_accuracy": None},
+        "bars": {"heldout_accuracy": [">=", 0.98]},
         "recipe": {
             "model": {
                 "image_size": 32,
