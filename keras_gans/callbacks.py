@@ -8,6 +8,9 @@
   numbers as JSON, so an interrupted run still has its curves.
 - `Evaluate`: every few epochs, sample metrics (digit FD, FID, KID, label
   accuracy, ...) into the epoch logs as `val_<metric>`.
+- `CollapseMonitor` (from `keras_gans.coverage`): every few epochs, the mode
+  coverage of a fixed sample as `coverage_<key>`, with a warning when it
+  collapses.
 
 They ask the model only for the methods of the one model API:
 `generate(n, labels=None, seed=None)` returning images in [-1, 1] and a
@@ -26,9 +29,11 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import evaluation, plotting, summaries, utils
+from keras_gans.coverage import CollapseMonitor
 from keras_gans.summaries import TensorBoardScalars, Throughput
 
 __all__ = [
+    "CollapseMonitor",
     "Evaluate",
     "LossCurves",
     "SampleGrid",

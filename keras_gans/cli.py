@@ -288,7 +288,21 @@ def cmd_evaluate(args):
         labels, _ = _parse_labels("per_class", model, args.num)
         num = len(labels)
     images = model.generate(num, labels=labels, seed=args.seed)
-    print(json.dumps(metrics.digit_report(images, labels), indent=2))
+    report = metrics.digit_report(images, labels)
+    from keras_gans import coverage
+
+    covered = coverage.sample_coverage(images)
+    report["classes_covered"] = covered["classes_covered"]
+    report["collapsed"] = coverage.is_collapsed(covered)
+    print(json.dumps(report, indent=2))
+    if report["collapsed"]:
+        print(
+            f"warning: {args.model} looks collapsed: class entropy "
+            f"{covered['class_entropy']:.3f} nats (below "
+            f"{coverage.MIN_CLASS_ENTROPY:.2f}; ln 10 = 2.30 when every digit "
+            f"is drawn evenly), {covered['classes_covered']} of 10 classes drawn.",
+            file=sys.stderr,
+        )
     return 0
 
 

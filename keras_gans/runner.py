@@ -60,7 +60,7 @@ import keras
 import tensorflow as tf
 
 from keras_gans import callbacks as callbacks_lib
-from keras_gans import checkpointing, distribute, utils
+from keras_gans import checkpointing, coverage, distribute, utils
 from keras_gans import export as export_lib
 from keras_gans.run_options import (
     _check_args,
@@ -251,10 +251,18 @@ def _fit_and_export(
         model, eval_every, eval_metrics, eval_real, evaluate
     )
     guard = [checkpointing.DivergenceGuard()] if divergence_guard else []
+    # Mode coverage of a fixed sample about ten times a run, for noise ->
+    # image models: logged as coverage_* and warned about when it collapses.
+    monitor = []
+    if hasattr(model, "generate") and getattr(model, "latent_dim", None):
+        monitor = [
+            coverage.CollapseMonitor(num_samples=500, every=max(1, epochs // 10))
+        ]
     fit_callbacks = [
         timer,  # first: epoch times leave out evaluation and file writing
         *guard,  # before any callback can see (and save) a diverged state
         *eval_callbacks,  # before LossCurves, so losses.json has val_* too
+        *monitor,
         sample_grid,
         callbacks_lib.LossCurves(out / "losses.png"),
         *callbacks,
@@ -311,6 +319,8 @@ def _fit_and_export(
         results.update(
             {k: v[-1] for k, v in history.items() if k not in ("epoch", "seconds")}
         )
+    for callback in monitor:
+        results.update({k: v[-1] for k, v in callback.history.items() if k != "epoch"})
     if evaluate is not None:
         results.update(evaluate(model))
     checkpointing.write_json(out / "metrics.json", results)

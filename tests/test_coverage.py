@@ -174,3 +174,37 @@ def test_the_shipped_classifier_still_reads_real_digits():
     probabilities = metrics.digit_probabilities(digits)
     assert np.mean(probabilities.argmax(-1) == labels) >= 0.97
     assert metrics.confident_fraction(probabilities) >= 0.9
+
+
+def _one_digit_model(digit):
+    """An `AdversarialModel` whose generator draws `digit` for every z."""
+    from keras_gans.models import AdversarialModel
+
+    pixels = np.clip(_unit(digit[None])[0].reshape(-1), -0.999, 0.999)
+    g = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(784, activation="tanh", kernel_initializer="zeros"),
+            keras.layers.Reshape((28, 28, 1)),
+        ]
+    )
+    g.layers[0].bias.assign(np.arctanh(pixels))
+    d = keras.Sequential(
+        [keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
+    model = AdversarialModel(g, d, seed=0)
+    model.compile()
+    return model
+
+
+def test_cli_evaluate_warns_on_a_collapsed_model(tmp_path, capsys):
+    from keras_gans import cli
+
+    digits, labels = _test_digits()
+    path = tmp_path / "collapsed.keras"
+    _one_digit_model(digits[labels == 4][0]).save(path)
+    assert cli.main(["evaluate", str(path), "--num", "200"]) == 0
+    captured = capsys.readouterr()
+    assert '"collapsed": true' in captured.out
+    assert '"classes_covered": 1' in captured.out
+    assert "looks collapsed" in captured.err and "1 of 10 classes" in captured.err
