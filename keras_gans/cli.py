@@ -166,15 +166,16 @@ def _read_inputs(paths, shape):
         if images.ndim == 3:  # (n, H, W): one channel
             images = images[..., None]
     else:
-        import keras
+        from keras_gans import images as images_lib
 
         arrays = []
         for path in paths:
             if not os.path.isfile(path):
                 raise FileNotFoundError(f"Input file not found: {path}")
-            mode = "grayscale" if shape[-1] == 1 else "rgb"
-            image = keras.utils.load_img(path, color_mode=mode)
-            arrays.append(keras.utils.img_to_array(image).astype("uint8"))
+            # The file's own bit depth (uint8 or uint16), scaled below by it.
+            arrays.append(images_lib.read_image_array(path, channels=shape[-1]))
+        if len({a.dtype for a in arrays}) > 1:  # 8- and 16-bit files mixed
+            arrays = [np.asarray(utils.check_unit_range(a, "--input")) for a in arrays]
         images = np.stack(arrays)
     if images.ndim != 4 or any(
         want is not None and want != got for want, got in zip(shape, images.shape[1:])
@@ -184,9 +185,7 @@ def _read_inputs(paths, shape):
             f"`--input` must hold images of shape {wanted} for this model. "
             f"Received: images of shape {tuple(images.shape)}"
         )
-    if images.dtype == np.uint8:
-        return np.asarray(utils.to_unit_range(images))
-    return utils.check_unit_range(images.astype("float32"), "--input")
+    return utils.check_unit_range(images, "--input")
 
 
 # --------------------------------------------------------------- subcommands

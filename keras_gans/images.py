@@ -2,7 +2,9 @@
 
 `load_image(image, size=None)` turns an image file (JPEG, PNG, GIF, BMP,
 anything Pillow reads) or an array into float32 RGB `(H, W, 3)` in
-[0, 255]. Files are turned upright by their EXIF `Orientation` tag, as
+[0, 255]; `read_image_array(path, channels)` decodes a file at its own bit
+depth (uint8, or uint16 for 16-bit images), so that every caller scales by
+the file's real range and nothing wraps or clips. Files are turned upright by their EXIF `Orientation` tag, as
 photo viewers show them (cameras store portrait photos as landscape pixels
 with Orientation 6 or 8).
 """
@@ -13,7 +15,7 @@ import numpy as np
 
 from keras_gans import utils
 
-__all__ = ["load_image"]
+__all__ = ["load_image", "read_image_array"]
 
 _ORIENTATION_TAG = 0x0112  # EXIF Orientation: 1 upright ... 8
 
@@ -79,16 +81,91 @@ def _orient(image, orientation):
     return tf.switch_case(index, branches)
 
 
-def _read_file(path):
-    """Decodes an image file to uint8 RGB `(H, W, 3)`, EXIF orientation applied."""
+def read_image_array(path, channels=None):
+    """Decodes an image file at its own bit depth, EXIF orientation applied.
+
+    8-bit images (and 16-bit colour PNGs, which Pillow reads as 8-bit RGB)
+    come back as uint8; 16-bit grey images (PNG, TIFF: Pillow modes `I;16*`,
+    or `I` holding values up to 65535) as uint16. Scale by the dtype's range
+    (`keras_gans.utils.check_unit_range` does), never by 255 alone.
+
+    Args:
+        path: str or path-like. An image file.
+        channels: `None` (the file's own: 1 for grey, 3 for colour), 1 or 3.
+
+    Returns:
+        NumPy array `(H, W, channels)`, uint8 or uint16.
+
+    Raises:
+        ValueError: the file is missing or unreadable, or its pixels are
+            neither 8- nor 16-bit (32-bit integer or float images).
+
+    Example:
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.png")
+    >>> Image.fromarray(np.full((2, 3), 65535, np.uint16)).save(path)
+    >>> image = read_image_array(path)
+    >>> image.shape, image.dtype.name, int(image.max())
+    ((2, 3, 1), 'uint16', 65535)
+    """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise ValueError(f"Image file not found: {path}")
+    if channels not in (None, 1, 3):
+        raise ValueError(f"`channels` must be None, 1 or 3. Received: {channels!r}")
     try:
         with Image.open(path) as image:
             image = ImageOps.exif_transpose(image)  # upright, as viewers show it
-            return np.asarray(image.convert("RGB"))
+            mode = image.mode
+            if mode.startswith("I;16") or mode == "I":
+                array = np.asarray(image)
+                if array.size and (array.min() < 0 or array.max() > 65535):
+                    raise ValueError(
+                        f"Image file {path} holds 32-bit integer pixels in "
+                        f"[{array.min()}, {array.max()}]; only 8- and 16-bit "
+                        "images are read."
+                    )
+                array = array.astype(np.uint16)[..., None]  # (H, W, 1)
+            elif mode == "F":
+                raise ValueError(
+                    f"Image file {path} holds 32-bit float pixels (mode F); only "
+                    "8- and 16-bit images are read."
+                )
+            elif channels == 1 or (
+                channels is None and mode in ("1", "L", "LA", "P") and _is_grey(image)
+            ):
+                array = np.asarray(image.convert("L"))[..., None]
+            else:
+                array = np.asarray(image.convert("RGB"))
     except (UnidentifiedImageError, OSError) as error:
         raise ValueError(f"Cannot read image file {path}: {error}") from error
+    if channels == 3 and array.shape[-1] == 1:
+        array = np.repeat(array, 3, axis=-1)
+    if channels == 1 and array.shape[-1] == 3:  # only 8-bit arrays get here
+        array = array[..., :1]
+    return array
+
+
+def _is_grey(image):
+    """Whether a Pillow image in mode 1/L/LA/P holds grey pixels only."""
+    if image.mode != "P":
+        return True
+    rgb = np.asarray(image.convert("RGB"))
+    return bool(
+        np.all(rgb[..., 0] == rgb[..., 1]) and np.all(rgb[..., 1] == rgb[..., 2])
+    )
+
+
+def _read_file(path):
+    """Decodes an image file to RGB `(H, W, 3)` in [0, 255] (float32 for a
+    16-bit file, scaled by 255 / 65535; uint8 otherwise)."""
+    array = read_image_array(path, channels=3)
+    if array.dtype == np.uint16:
+        return array.astype(np.float32) * np.float32(255.0 / 65535.0)
+    return array
 
 
 def _to_channels(image, channels):

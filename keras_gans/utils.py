@@ -232,7 +232,8 @@ def check_unit_range(images, name="images", allow_nonnegative=False):
 
     The one place that decides which ranges an image argument may take:
 
-    - integer images must lie in [0, 255] and are mapped to [-1, 1];
+    - integer images must lie in [0, 255] and are mapped to [-1, 1]; uint16
+      images (16-bit files) are mapped from [0, 65535];
     - float images must be finite and lie in [-1, 1] (within
       `RANGE_TOLERANCE`, then clipped). Floats in [0, 255] are refused.
     - floats in [0, 1] lie inside [-1, 1], so they are told apart by a rule:
@@ -275,6 +276,8 @@ def check_unit_range(images, name="images", allow_nonnegative=False):
     except Exception:  # noqa: BLE001 - fall back to NumPy's own conversion
         pass
     images = np.asarray(images)
+    if images.dtype == np.uint16:  # 16-bit images: scaled by their own range
+        return images.astype(np.float32) / np.float32(32767.5) - np.float32(1.0)
     if np.issubdtype(images.dtype, np.integer) and images.dtype != np.bool_:
         if images.size and (images.min() < 0 or images.max() > 255):
             raise ValueError(

@@ -286,6 +286,41 @@ def test_translate_npy_and_image_files(tmp_path, capsys):
     _one_line_error(capsys, "(32, 32, 1)")
 
 
+def test_translate_16_bit_files_scale_by_their_bit_depth(tmp_path):
+    """A 16-bit PNG (or uint16 .npy) is read at 16 bits and scaled by 65535:
+    its translation equals that of the same picture stored at 8 bits (no
+    wrap mod 256, no clip at 255)."""
+    from PIL import Image
+
+    model = Pix2Pix(
+        image_size=32,
+        input_channels=1,
+        output_channels=1,
+        generator_filters=2,
+        discriminator_filters=2,
+        n_layers=1,
+    )
+    model.compile()
+    path = str(tmp_path / "p2p.keras")
+    model.save(path)
+    eight = np.random.default_rng(1).integers(0, 256, (32, 32), dtype=np.uint8)
+    sixteen = eight.astype(np.uint16) * 257  # the same picture, 16 bits deep
+    Image.fromarray(eight).save(tmp_path / "8.png")
+    Image.fromarray(sixteen).save(tmp_path / "16.png")
+    np.save(tmp_path / "16.npy", sixteen[None])
+    results = {}
+    for name in ("8.png", "16.png", "16.npy"):
+        npy = tmp_path / f"{name}.out.npy"
+        argv = ["translate", path, "--input", str(tmp_path / name), "--npy", str(npy)]
+        assert cli.main(argv + ["--out", str(tmp_path / f"{name}.png")]) == 0
+        results[name] = np.load(npy)
+    expected = keras.saving.load_model(path).translate(
+        eight[None, ..., None] / 127.5 - 1
+    )
+    for name, result in results.items():
+        np.testing.assert_allclose(result, expected, atol=1e-5, err_msg=name)
+
+
 # --- train -------------------------------------------------------------------
 
 

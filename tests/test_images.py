@@ -77,3 +77,49 @@ def test_ground_floor_module():
     ] + [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert not [name for name in imported if name.startswith("keras_gans.models")]
     assert images.__all__ == ["load_image"]
+
+
+def test_16_bit_files_are_read_at_16_bits(tmp_path):
+    sixteen = (np.arange(12 * 10).reshape(12, 10) * 500).astype(np.uint16)
+    Image.fromarray(sixteen).save(tmp_path / "g16.png")
+    raw = images.read_image_array(tmp_path / "g16.png")
+    assert raw.dtype == np.uint16 and raw.shape == (12, 10, 1)
+    np.testing.assert_array_equal(raw[..., 0], sixteen)
+    rgb = images.read_image_array(tmp_path / "g16.png", channels=3)
+    assert rgb.shape == (12, 10, 3) and rgb.dtype == np.uint16
+    # load_image scales by 255 / 65535, never clips at 255 or wraps.
+    loaded = load_image(str(tmp_path / "g16.png"))
+    np.testing.assert_allclose(loaded[..., 0], sixteen * 255.0 / 65535.0, atol=1e-3)
+    assert loaded.max() <= 255.0
+
+
+def test_8_bit_files_stay_uint8(tmp_path):
+    grey = np.arange(64, dtype=np.uint8).reshape(8, 8)
+    Image.fromarray(grey).save(tmp_path / "g.png")
+    Image.fromarray(np.stack([grey] * 3, -1)).save(tmp_path / "c.png")
+    assert images.read_image_array(tmp_path / "g.png").shape == (8, 8, 1)
+    colour = images.read_image_array(tmp_path / "c.png")
+    assert colour.dtype == np.uint8 and colour.shape == (8, 8, 3)
+    np.testing.assert_array_equal(
+        images.read_image_array(tmp_path / "c.png", 1)[..., 0], grey
+    )
+
+
+def test_32_bit_and_float_files_are_named_errors(tmp_path):
+    Image.fromarray(np.full((4, 4), 100000, np.int32)).save(tmp_path / "i32.tiff")
+    with pytest.raises(ValueError, match="32-bit integer"):
+        images.read_image_array(tmp_path / "i32.tiff")
+    Image.fromarray(np.ones((4, 4), np.float32)).save(tmp_path / "f.tiff")
+    with pytest.raises(ValueError, match="32-bit float"):
+        images.read_image_array(tmp_path / "f.tiff")
+    with pytest.raises(ValueError, match="not found"):
+        images.read_image_array(tmp_path / "missing.png")
+
+
+def test_uint16_arrays_are_scaled_by_their_range():
+    from keras_gans import utils
+
+    x = np.array([0, 32768, 65535], np.uint16)
+    np.testing.assert_allclose(
+        utils.check_unit_range(x), [-1.0, 1 / 65535, 1.0], atol=1e-6
+    )

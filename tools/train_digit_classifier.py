@@ -18,7 +18,8 @@ Hendrycks et al. 2019, trains on outliers too, but with the uniform target,
 which here made real digits unconfident): every epoch also shows the
 network `--outlier-fraction` as many non-digits as digits
 (`keras_gans.metrics.outliers`: noise, blurred noise blobs, blank images,
-random strokes, inverted, scrambled and overlaid digits) as an 11th "not a
+inverted and scrambled digits; nothing stroke-like, which taught the
+judge to doubt real ones and sevens) as an 11th "not a
 digit" class. The saved model returns the 10 digit probabilities of that
 11-way softmax (a fixed, standard `Dense` selects them), so what is not a
 digit reads with low confidence for every digit and a collapsed generator's

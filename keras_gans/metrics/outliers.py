@@ -32,13 +32,11 @@ NOISE_KINDS = (
     "uniform_noise",
     "smooth_noise",  # blurred noise: the grey blobs of a collapsed MLP G
     "blank",  # constant images of any grey level
-    "sparse_strokes",  # random line segments
 )
 DIGIT_KINDS = (
     "inverted",  # white background, dark strokes
     "pixel_scrambled",  # a digit's pixels in random order
     "patch_scrambled",  # its 7x7 patches in random order
-    "overlaid",  # two digits on top of each other
 )
 OUTLIER_KINDS = NOISE_KINDS + DIGIT_KINDS
 
@@ -54,26 +52,13 @@ def _normalize(x):
     return 2.0 * (x - low) / np.maximum(high - low, 1e-6) - 1.0
 
 
-def _strokes(n, rng):
-    images = np.full((n, 28, 28), -1.0)
-    t = np.linspace(0.0, 1.0, 40)
-    for image in images:
-        for _ in range(rng.integers(1, 5)):
-            (r0, c0), (r1, c1) = rng.uniform(2, 26, (2, 2))
-            rows = np.round(r0 + t * (r1 - r0)).astype(int)
-            cols = np.round(c0 + t * (c1 - c0)).astype(int)
-            image[rows, cols] = 1.0
-    return ndimage.grey_dilation(images, size=(1, 2, 2))
-
-
 def outlier_images(kind, n, seed=0, digits=None):
     """`n` non-digit images of one kind.
 
     Args:
         kind: str. One of `OUTLIER_KINDS`: noise (`"gaussian_noise"`,
-            `"uniform_noise"`, `"smooth_noise"`, `"blank"`,
-            `"sparse_strokes"`) or transformed digits (`"inverted"`,
-            `"pixel_scrambled"`, `"patch_scrambled"`, `"overlaid"`).
+            `"uniform_noise"`, `"smooth_noise"`, `"blank"`) or transformed
+            digits (`"inverted"`, `"pixel_scrambled"`, `"patch_scrambled"`).
         n: int >= 1. Number of images.
         seed: int. Seed of the NumPy generator.
         digits: float array `(m, 28, 28, 1)` in [-1, 1]; needed by the digit
@@ -102,8 +87,6 @@ def outlier_images(kind, n, seed=0, digits=None):
         images = rng.uniform(-1, 0, (n, 1, 1)) + contrast * _normalize(raw)
     elif kind == "blank":
         images = np.broadcast_to(rng.uniform(-1.0, 1.0, (n, 1, 1)), (n, 28, 28))
-    elif kind == "sparse_strokes":
-        images = _strokes(n, rng)
     else:
         if digits is None:
             raise ValueError(
@@ -124,15 +107,11 @@ def outlier_images(kind, n, seed=0, digits=None):
             images = np.take_along_axis(
                 flat, rng.permuted(np.tile(np.arange(784), (n, 1)), axis=1), axis=1
             ).reshape(n, 28, 28)
-        elif kind == "patch_scrambled":
+        else:  # patch_scrambled
             patches = picked.reshape(n, 4, 7, 4, 7).transpose(0, 1, 3, 2, 4)
             patches = patches.reshape(n, 16, 7, 7)
             order = rng.permuted(np.tile(np.arange(16), (n, 1)), axis=1)
             patches = np.take_along_axis(patches, order[..., None, None], axis=1)
             images = patches.reshape(n, 4, 4, 7, 7).transpose(0, 1, 3, 2, 4)
             images = images.reshape(n, 28, 28)
-        else:  # overlaid
-            other = digits[rng.integers(0, len(digits), n), ..., 0]
-            shift = rng.integers(-3, 4, (2,))
-            images = np.maximum(picked, np.roll(other, tuple(shift), axis=(1, 2)))
     return _clip(np.asarray(images)[..., None])
