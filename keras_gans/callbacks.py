@@ -496,6 +496,7 @@ class Evaluate(keras.callbacks.Callback):
         results = {
             key if key.startswith(self.prefix) else self.prefix + key: value
             for key, value in self.evaluator(self.model).items()
+            if key not in ("num_samples", "num_real_samples")  # counts, not figures
         }
         if logs is not None:
             logs.update(results)

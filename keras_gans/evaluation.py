@@ -146,6 +146,9 @@ class Evaluator:
             `metrics.InceptionFeatures()` from the Keras cache); any object
             with `features_and_probabilities(images)` (or a callable giving
             features).
+        allow_fewer: bool. Accept fewer generated (or real) images than
+            `num_samples` (`num_real_samples`); the counts used are in the
+            result either way. Otherwise a shortfall is a `ValueError`.
 
     Example (here the "generated" images are an array of real digits; a
     model is called the same way, `evaluator(model)`, after each epoch):
@@ -154,7 +157,7 @@ class Evaluator:
     >>> evaluator = Evaluator(images[:200], ["digit_fd", "class_entropy"], 200)
     >>> results = evaluator(images[200:400])
     >>> sorted(results)
-    ['class_entropy', 'digit_fd']
+    ['class_entropy', 'digit_fd', 'num_real_samples', 'num_samples']
     >>> results["digit_fd"] < 5.0 and results["class_entropy"] > 2.0
     True
     """
@@ -169,6 +172,7 @@ class Evaluator:
         seed=0,
         labels=None,
         extractors=None,
+        allow_fewer=False,
     ):
         if isinstance(metrics, str):
             metrics = [metrics]
@@ -187,6 +191,15 @@ class Evaluator:
         if seed is not None:
             check_int("seed", seed, minimum=0)
         needs_real = [m for m in metrics if METRICS[m][1] in _NEEDS_REAL]
+        for name, value in (
+            ("num_samples", num_samples),
+            ("num_real_samples", num_real_samples),
+        ):
+            if needs_real and value < 2:
+                raise ValueError(
+                    f"`{name}` must be >= 2 for {needs_real} (a mean and a "
+                    f"covariance, or pairs of samples). Received: {name}={value}"
+                )
         if needs_real and real_dataset is None:
             raise ValueError(
                 f"`real_dataset` is needed for {needs_real}. Received: real_dataset=None"
@@ -215,6 +228,7 @@ class Evaluator:
         self.batch_size = int(batch_size)
         self.seed = seed
         self.labels = labels
+        self.allow_fewer = bool(allow_fewer)
         self.last_seconds = None  # wall time of the last call
         self.num_real_seen = None  # real images read (set at the first call)
         self._extractor_overrides = extractors
@@ -288,6 +302,15 @@ class Evaluator:
                     for name in names:
                         self._streams[name].update_state(real=features)
         self.num_real_seen = seen
+        if groups and seen < self.num_real_samples and not self.allow_fewer:
+            raise ValueError(
+                f"`real_dataset` holds {seen} images, fewer than "
+                f"num_real_samples={self.num_real_samples}: the figures would "
+                "silently rest on fewer real samples than asked (FD and KID "
+                "depend on the count: compare only figures of equal counts). "
+                f"Pass num_real_samples={seen}, more real images, or "
+                "allow_fewer=True."
+            )
         self._real_ready = True
 
     # ---------------------------------------------------------------- call
@@ -342,7 +365,9 @@ class Evaluator:
                 "`num_classes`) or `labels=`. Received: an unconditional "
                 f"{type(generator_or_model).__name__} and labels=None"
             )
+        generated = 0
         for images, batch_labels in batches:
+            generated += len(images)
             for group, names in groups.items():
                 with assume_unit_range() if trusted else contextlib.nullcontext():
                     features, probabilities = self._extract(group, images)
@@ -369,6 +394,14 @@ class Evaluator:
                     if batch_labels is not None:
                         correct += int(np.sum(predictions == batch_labels))
                         counted += len(batch_labels)
+        if generated < self.num_samples and not self.allow_fewer:
+            raise ValueError(
+                f"{generated} generated images were given, fewer than "
+                f"num_samples={self.num_samples}: the figures would silently "
+                "rest on fewer samples than asked (FD and KID depend on the "
+                f"count). Pass num_samples={generated}, more images, or "
+                "allow_fewer=True."
+            )
         results = {}
         for name in self.metrics:
             kind = METRICS[name][1]
@@ -381,7 +414,12 @@ class Evaluator:
             else:
                 results.update(_result_keys(name, self._streams[name].result()))
         self.last_seconds = time.perf_counter() - start
-        return {key: float(value) for key, value in results.items()}
+        results = {key: float(value) for key, value in results.items()}
+        # The counts the figures rest on (ints, beside the float figures).
+        results["num_samples"] = generated
+        if any(METRICS[m][1] in _NEEDS_REAL for m in self.metrics):
+            results["num_real_samples"] = self.num_real_seen
+        return results
 
 
 def evaluate(
@@ -394,6 +432,7 @@ def evaluate(
     seed=0,
     labels=None,
     extractors=None,
+    allow_fewer=False,
 ):
     """Sample metrics of a generator against real data, as a dict of floats.
 
@@ -404,7 +443,15 @@ def evaluate(
         seed, labels, extractors: as in `Evaluator`.
 
     Returns:
-        dict: metric key -> Python float (see the table in this module).
+        dict: metric key -> Python float (see the table in this module), and
+        the counts the figures rest on: `num_samples` (generated images) and,
+        for metrics against real data, `num_real_samples` (ints).
+
+    Raises:
+        ValueError: fewer generated images than `num_samples`, or fewer real
+            ones than `num_real_samples`, unless `allow_fewer=True` (FD and
+            KID depend on the count: figures of other counts do not compare);
+            and the argument checks of `Evaluator`.
 
     Example: the package's digit-FD protocol for a conditional model is
     `evaluate(cgan, images, ["digit_fd", "label_accuracy"], num_samples=2500,
@@ -427,6 +474,7 @@ def evaluate(
         seed=seed,
         labels=labels,
         extractors=extractors,
+        allow_fewer=allow_fewer,
     )(generator_or_model)
 
 

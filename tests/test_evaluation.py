@@ -84,7 +84,8 @@ def test_evaluate_digit_metrics_match_the_metric_functions(digits):
     model = DigitEcho(images[500:], labels[500:], num_classes=10)
     names = ["digit_fd", "label_accuracy", "class_entropy", "digit_score"]
     results = keras_gans.evaluate(model, real, names, num_samples=400, batch_size=150)
-    assert set(results) == set(names)
+    assert set(results) == set(names) | {"num_samples", "num_real_samples"}
+    assert (results.pop("num_samples"), results.pop("num_real_samples")) == (400, 400)
     assert all(type(v) is float for v in results.values())
     wanted = np.arange(400) % 10  # the default labels
     # the same three chunks of at most 150 that `evaluate` drew, seeds 0, 1, 2
@@ -117,6 +118,8 @@ def test_evaluate_reads_datasets_and_arrays_alike(digits):
         "digit_kid_std",
         "digit_precision",
         "digit_recall",
+        "num_samples",
+        "num_real_samples",
     }
     assert from_dataset == pytest.approx(from_array, rel=1e-5, abs=1e-6)
     assert from_array["digit_fd"] == pytest.approx(
@@ -135,7 +138,9 @@ def test_evaluator_keeps_the_real_statistics_between_calls(digits):
     assert first == {
         "digit_fd": pytest.approx(
             metrics.digit_frechet_distance(images[:200], images[300:500]), rel=1e-6
-        )
+        ),
+        "num_samples": 200,
+        "num_real_samples": 200,
     }
     assert second["digit_fd"] == pytest.approx(
         metrics.digit_frechet_distance(images[:200], images[500:700]), rel=1e-6
@@ -169,6 +174,8 @@ def test_evaluate_inception_metrics_with_a_stub_extractor(digits):
         "recall",
         "inception_score",
         "inception_score_std",
+        "num_samples",
+        "num_real_samples",
     }
     assert results["fid"] == pytest.approx(metrics.frechet_distance(real, fake, stub))
     mean, std = metrics.kernel_inception_distance(real, fake, stub)
@@ -291,3 +298,32 @@ def test_evaluate_callback_takes_a_function_instead_of_metrics(digits):
     logs = {}
     evaluate.on_epoch_end(0, logs)
     assert logs == {"val_l1": 0.25, "val_n": 3}
+
+
+def test_fewer_images_than_asked_is_an_error_naming_the_argument(digits):
+    """pytorch-fid#74/#70: a figure on fewer samples than asked is not the
+    figure asked for; the count is reported, a shortfall refused."""
+    images, _ = digits
+    real = images[:300]
+    with pytest.raises(ValueError, match="100 generated images .* num_samples=250"):
+        keras_gans.evaluate(images[300:400], real, ["digit_fd"], num_samples=250)
+    with pytest.raises(
+        ValueError, match="holds 50 images, fewer than num_real_samples=200"
+    ):
+        keras_gans.evaluate(
+            images[300:500], images[:50], ["digit_fd"], 200, num_real_samples=200
+        )
+    results = keras_gans.evaluate(
+        images[300:400], real, ["digit_fd"], num_samples=250, allow_fewer=True
+    )
+    assert results["num_samples"] == 100 and results["num_real_samples"] == 250
+
+
+def test_too_few_samples_for_kid_names_num_samples():
+    with pytest.raises(ValueError, match="`num_samples` must be >= 2 .*digit_kid"):
+        keras_gans.evaluate(
+            np.zeros((4, 28, 28), np.uint8),
+            np.zeros((4, 28, 28), np.uint8),
+            ["digit_kid"],
+            num_samples=1,
+        )
