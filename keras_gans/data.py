@@ -377,7 +377,9 @@ def from_image_folder(
 
     Files are indexed by `keras.utils.image_dataset_from_directory` (files
     ending in .bmp, .gif (first frame), .jpeg, .jpg or .png); other files
-    are skipped and their count logged as a warning. Every indexed file is
+    are skipped and their count logged as a warning. Symlinked subfolders
+    are followed (a link that loops back to a parent folder is a
+    `ValueError` naming it). Every indexed file is
     then decoded once, at load time, so a file that is not JPEG/PNG/GIF/BMP
     data (empty, an HTML page, ...) or has a corrupt body (a truncated JPEG)
     raises a `ValueError` naming it here, before training starts, or, with
@@ -427,10 +429,13 @@ def from_image_folder(
     is_remote = "://" in path
     if not tf.io.gfile.isdir(path):
         raise ValueError(f"`path` is not an existing folder. Received: path={path!r}")
+    if not is_remote:
+        _check_link_loops(path)  # before following symlinked subfolders
     try:
         index = keras.utils.image_dataset_from_directory(
             path,
             labels=labels,
+            follow_links=True,  # symlinked subfolders count (fastai#2270)
             label_mode=None if labels is None else "int",
             color_mode=color_mode,
             batch_size=None,
@@ -528,12 +533,30 @@ def _batch_and_finish(ds, batch_size, drop_remainder, random_flip, seed):
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
+def _check_link_loops(path):
+    """Raises a `ValueError` naming a symlinked subfolder of `path` that
+    leads back into its own ancestors (following it would never end)."""
+    for root, dirs, _ in os.walk(path, followlinks=True):
+        real_root = os.path.realpath(root)
+        for name in list(dirs):
+            link = os.path.join(root, name)
+            if not os.path.islink(link):
+                continue
+            target = os.path.realpath(link)
+            if real_root == target or real_root.startswith(target + os.sep):
+                raise ValueError(
+                    f"The symlinked folder {link!r} under path={path!r} leads back "
+                    f"to {target!r}, one of its own parents: a loop. Remove the "
+                    "link or point it elsewhere."
+                )
+
+
 def _log_unindexed_files(path, file_paths):
     """Logs how many files under `path` were not indexed (not images)."""
     indexed = {os.path.normpath(p) for p in file_paths}
     skipped = [
         os.path.join(root, f)
-        for root, _, files in os.walk(path)
+        for root, _, files in os.walk(path, followlinks=True)
         for f in files
         if os.path.normpath(os.path.join(root, f)) not in indexed
     ]

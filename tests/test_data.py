@@ -1,6 +1,7 @@
 """Tests for `keras_gans.data`: every loader, offline (TFDS through mock_data)."""
 
 import logging
+import os
 
 import numpy as np
 import pytest
@@ -321,3 +322,32 @@ def test_from_image_folder_rejects_non_image_files_named_as_images(tmp_path):
     (tmp_path / "bad.jpg").write_bytes(b"<html>not found</html>")
     with pytest.raises(ValueError, match="bad.jpg"):
         data.from_image_folder(tmp_path, 4)
+
+
+def test_from_image_folder_follows_symlinked_subfolders(tmp_path):
+    """fastai#2270: images in a symlinked subfolder are loaded too."""
+    rng = np.random.default_rng(2)
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
+    for i in range(2):
+        _write_png(root / f"{i}.png", _random_image(rng))
+        _write_png(elsewhere / f"{i}.png", _random_image(rng))
+    os.symlink(elsewhere, root / "linked")
+    ds = data.from_image_folder(root, 8, batch_size=1, drop_remainder=False)
+    assert sum(len(b[0]) for b in _batches(ds)) == 4
+    # Labels from a symlinked class folder too.
+    classes = tmp_path / "classes"
+    _write_png(classes / "cats" / "0.png", _random_image(rng))
+    os.symlink(elsewhere, classes / "dogs")
+    ds = data.from_image_folder(
+        classes, 8, labels="inferred", batch_size=3, shuffle=False
+    )
+    ((_, labels),) = _batches(ds)
+    np.testing.assert_array_equal(labels, [0, 1, 1])
+
+
+def test_from_image_folder_refuses_a_symlink_loop(tmp_path):
+    rng = np.random.default_rng(3)
+    _write_png(tmp_path / "a" / "0.png", _random_image(rng))
+    os.symlink(tmp_path, tmp_path / "a" / "back")
+    with pytest.raises(ValueError, match="leads back .* a loop"):
+        data.from_image_folder(tmp_path, 8, batch_size=1)
