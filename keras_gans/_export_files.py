@@ -7,6 +7,7 @@ behave alike.
 
 import os
 import re
+import socket
 import uuid
 
 import tensorflow as tf
@@ -32,6 +33,57 @@ def next_version(base_dir):
     while tf.io.gfile.exists(_join(base_dir, str(version))):
         version += 1
     return version
+
+
+_TEMPORARY = re.compile(
+    r"\.tmp-(?P<version>\d+)-(?P<host>[^-/]+)-(?P<pid>\d+)-[0-9a-f]{32}"
+)
+
+
+def _host():
+    return re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname()) or "host"
+
+
+def _temporary(export_dir, path):
+    """A temporary folder name beside `path` that TF Serving ignores and
+    that names its writer (host and PID), so a dead writer's can be found."""
+    name = f".tmp-{os.path.basename(path)}-{_host()}-{os.getpid()}-{uuid.uuid4().hex}"
+    return _join(export_dir, name)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def remove_stale_temporaries(export_dir):
+    """Removes the temporary folders of dead writers from `export_dir`: those
+    this host's processes left (a writer killed mid-export) whose PID no
+    longer runs. Another host's, a live writer's, or any name not written
+    by `_temporary` are left alone. Returns the paths removed."""
+    export_dir = os.fspath(export_dir)
+    if not tf.io.gfile.isdir(export_dir):
+        return []
+    removed = []
+    for name in tf.io.gfile.listdir(export_dir):
+        match = _TEMPORARY.fullmatch(name.rstrip("/"))
+        if not match or match["host"] != _host():
+            continue
+        pid = int(match["pid"])
+        if pid == os.getpid() or _alive(pid):
+            continue
+        path = _join(export_dir, name.rstrip("/"))
+        try:
+            tf.io.gfile.rmtree(path)
+            removed.append(path)
+        except tf.errors.OpError:  # gone already, or not ours to remove
+            pass
+    return removed
 
 
 def _join(base, name):
@@ -65,7 +117,8 @@ def _write_archive(archive, export_dir, version):
     export_dir = os.fspath(export_dir)
     path = _version_path(export_dir, version)
     tf.io.gfile.makedirs(export_dir)
-    temporary = _join(export_dir, f".tmp-{os.path.basename(path)}-{uuid.uuid4().hex}")
+    remove_stale_temporaries(export_dir)
+    temporary = _temporary(export_dir, path)
     try:
         archive.write_out(temporary, verbose=False)
         if "://" in export_dir:
@@ -111,7 +164,8 @@ def _write_onnx(archive, export_dir, version, opset=17):
     # The endpoint as `ExportArchive.add_endpoint` stored it (a tf.function).
     function = getattr(archive._tf_trackable, "serving_default")
     signature = archive._endpoint_signatures["serving_default"]
-    temporary = _join(export_dir, f".tmp-{os.path.basename(path)}-{uuid.uuid4().hex}")
+    remove_stale_temporaries(export_dir)
+    temporary = _temporary(export_dir, path)
     tf.io.gfile.makedirs(temporary)
     try:
         patch_tf2onnx()  # numpy 2 support, as Keras' own ONNX export does

@@ -94,6 +94,41 @@ def test_layout_and_auto_incremented_versions(tmp_path):
     assert next_version(base) == 8
 
 
+def test_an_export_clears_what_dead_writers_left(tmp_path):
+    """Issue 30, case 8: a writer killed mid-export leaves `.tmp-*`; the
+    next export removes a dead writer's (this host, PID gone) and never a
+    live writer's, another host's or a name it did not write."""
+    import subprocess
+    import sys
+
+    from keras_gans import _export_files
+
+    base = tmp_path / "served"
+    base.mkdir()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_pid = int(dead.stdout)
+    host = _export_files._host()
+    names = {
+        "dead": f".tmp-1-{host}-{dead_pid}-{'a' * 32}",
+        "live": f".tmp-1-{host}-{os.getpid()}-{'b' * 32}",
+        "other_host": f".tmp-1-elsewhere-{dead_pid}-{'c' * 32}",
+        "foreign": ".tmp-notes",
+    }
+    for name in names.values():
+        (base / name).mkdir()
+        (base / name / "saved_model.pb").write_bytes(b"partial")
+    path = export_generator(_dcgan(), str(base))
+    assert os.path.basename(path) == "1"
+    left = set(os.listdir(base))
+    assert names["dead"] not in left
+    assert {names["live"], names["other_host"], names["foreign"], "1"} == left
+
+
 def test_versions_increment_and_appear_whole(tmp_path):
     """Each export is the next version; the version folder is written under a
     temporary name (invisible to TF Serving) and renamed, leaving nothing else."""

@@ -2,8 +2,10 @@
 
 The classifier (`assets/digit_classifier.keras`, trained by
 `tools/train_digit_classifier.py` on the 4000 `"train"` digits of the embedded
-sample only) reads 28x28 grey digits and returns softmax probabilities over the
-10 classes. From its predictions:
+sample only, with non-digits as an 11th class) reads 28x28 grey digits and
+returns the probabilities of the 10 digit classes; for what is not a digit
+(noise, blobs, blank, inverted or scrambled digits) they sum to far less
+than 1, so such images read with low confidence. From its predictions:
 
 - `label_accuracy`: how often a conditional generator draws the digit it was
   asked for.
@@ -281,7 +283,11 @@ class DigitFeatures:
                 "`classifier` must be a keras.Model, a `.keras` path or None. "
                 f"Received: classifier of type {type(classifier).__name__}"
             )
-        last = classifier.layers[-1]
+        # The features are the input of the last trainable layer: the class
+        # head (the shipped classifier follows its 11-way head, with a "not a
+        # digit" class, by a fixed layer that keeps the 10 digit classes).
+        trainable = [layer for layer in classifier.layers if layer.trainable_weights]
+        last = trainable[-1] if trainable else classifier.layers[-1]
         self.classifier = classifier
         self.batch_size = int(batch_size)
         self._model = keras.Model(
