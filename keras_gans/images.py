@@ -160,12 +160,9 @@ def _is_grey(image):
 
 
 def _read_file(path):
-    """Decodes an image file to RGB `(H, W, 3)` in [0, 255] (float32 for a
-    16-bit file, scaled by 255 / 65535; uint8 otherwise)."""
-    array = read_image_array(path, channels=3)
-    if array.dtype == np.uint16:
-        return array.astype(np.float32) * np.float32(255.0 / 65535.0)
-    return array
+    """Decodes an image file to RGB `(H, W, 3)` at its own bit depth (uint8,
+    or uint16 for a 16-bit file; `check_pixel_range` scales by it)."""
+    return read_image_array(path, channels=3)
 
 
 def _to_channels(image, channels):
@@ -210,8 +207,9 @@ def load_image(image, size=None):
         float32 NumPy array `(H, W, 3)`, clipped to [0, 255].
 
     Raises:
-        ValueError: a missing or unreadable file, an array of another shape,
-            or a bad `size`.
+        ValueError: a missing or unreadable file, an array of another shape
+            or range (floats in [0, 1] or [-1, 1], values above 255: see
+            `keras_gans.utils.check_pixel_range`), or a bad `size`.
 
     Example:
     >>> load_image(np.full((4, 6), 255, np.uint8), size=2).shape
@@ -234,7 +232,7 @@ def load_image(image, size=None):
         )
     if array.shape[-1] == 1:
         array = np.repeat(array, 3, axis=-1)
-    array = array.astype("float32")
+    array = utils.check_pixel_range(array, "image")  # [0, 255]; [0, 1] refused
     if size is not None:
         import tensorflow as tf
 

@@ -25,6 +25,7 @@ __all__ = [
     "check_float",
     "check_image_size",
     "check_int",
+    "check_pixel_range",
     "check_unit_range",
     "is_int",
     "keras_home",
@@ -315,6 +316,62 @@ def check_unit_range(images, name="images", allow_nonnegative=False):
                 f"Received: {name} in [{low}, {high}]"
             )
     return np.clip(images, -1.0, 1.0)
+
+
+def check_pixel_range(images, name="image"):
+    """Float32 NumPy pixels in [0, 255] (the VGG range of the style models),
+    from uint8/uint16 images or floats in [0, 255].
+
+    The counterpart of `check_unit_range` for entry points that take
+    [0, 255] pixels: integer images are scaled by their bit depth (uint16
+    by 255 / 65535); float images must be finite and in [0, 255], and a
+    float batch of at least `NONNEGATIVE_MIN_VALUES` values that is not
+    constant and lies in [0, 1] is refused as "looks like [0, 1] images"
+    (it would be taken as a near-black picture).
+
+    Raises:
+        ValueError: naming `name` and the range or dtype received.
+
+    >>> check_pixel_range(np.array([0, 255], np.uint8)).tolist()
+    [0.0, 255.0]
+    >>> check_pixel_range(np.linspace(0.0, 1.0, 2048))
+    Traceback (most recent call last):
+    ...
+    ValueError: Float `image` looks like a [0, 1] image: pixels must be in [0, 255] (pass `x * 255` or uint8). Received: image in [0.0, 1.0]
+    """
+    images = np.asarray(images)
+    if images.dtype == np.uint16:
+        return images.astype(np.float32) * np.float32(255.0 / 65535.0)
+    if np.issubdtype(images.dtype, np.integer) and images.dtype != np.bool_:
+        if images.size and (images.min() < 0 or images.max() > 255):
+            raise ValueError(
+                f"Integer `{name}` must be in [0, 255]. Received: {name} in "
+                f"[{images.min()}, {images.max()}] ({images.dtype})"
+            )
+        return images.astype(np.float32)
+    if not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(
+            f"`{name}` must be uint8 or float in [0, 255]. Received: "
+            f"{name}.dtype={images.dtype}"
+        )
+    images = images.astype(np.float32)
+    if not np.all(np.isfinite(images)):
+        raise ValueError(f"`{name}` must be finite. Received: NaN or inf in {name}")
+    if images.size:
+        low, high = float(images.min()), float(images.max())
+        if low < -RANGE_TOLERANCE or high > 255.0 + RANGE_TOLERANCE:
+            hint = " (for [-1, 1] images pass `(x + 1) * 127.5`)" if low < 0 else ""
+            raise ValueError(
+                f"Float `{name}` must be in [0, 255]{hint}. Received: {name} in "
+                f"[{low}, {high}]"
+            )
+        if high <= 1.0 and high > low and images.size >= NONNEGATIVE_MIN_VALUES:
+            raise ValueError(
+                f"Float `{name}` looks like a [0, 1] image: pixels must be in "
+                f"[0, 255] (pass `x * 255` or uint8). Received: {name} in "
+                f"[{low}, {high}]"
+            )
+    return np.clip(images, 0.0, 255.0)
 
 
 def keras_home():

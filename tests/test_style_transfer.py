@@ -409,3 +409,19 @@ def test_recipe_smoke_run_writes_its_outputs(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "empty"))
     with pytest.raises(FileNotFoundError, match=st.VGG19_WEIGHTS_FILE):
         _load_recipe("style_transfer").main(args[:10])
+
+
+def test_images_in_the_wrong_range_are_refused():
+    """Issue 30, case 6: the style models' pixels are [0, 255]; float images
+    in [0, 1] (or [-1, 1]) would be near-black pictures, so they are named
+    errors at every image entry point (arrays and files alike go through
+    `load_image`)."""
+    model = NeuralStyleTransfer(image_size=SIZE, vgg_weights=None, **SHALLOW)
+    content, style = _images()
+    with pytest.raises(ValueError, match=r"looks like a \[0, 1\] image"):
+        model.set_images(content / 255.0, style)
+    with pytest.raises(ValueError, match=r"\(x \+ 1\) \* 127.5"):
+        model.set_images(content, style / 127.5 - 1.0)
+    with pytest.raises(ValueError, match=r"must be in \[0, 255\]"):
+        model.stylize(content * 2.0, style, steps=1)
+    model.set_images(content.astype(np.uint8), style)  # uint8 [0, 255] is fine
