@@ -49,7 +49,8 @@ def test_files_and_arrays(tmp_path):
     expected = np.repeat(grey[..., None], 3, -1)
     np.testing.assert_array_equal(load_image(tmp_path / "g.png"), expected)
     np.testing.assert_array_equal(load_image(grey), expected)
-    assert load_image(np.full((8, 8, 3), 300.0)).max() == 255.0  # clipped
+    with pytest.raises(ValueError, match=r"must be in \[0, 255\]"):
+        load_image(np.full((8, 8, 3), 300.0))  # refused, not clipped silently
     resized = load_image(pixels, size=(10, 12))
     assert resized.shape == (10, 12, 3) and load_image(pixels, 8).shape == (8, 8, 3)
 
