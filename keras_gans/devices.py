@@ -15,7 +15,12 @@ import platform
 
 import tensorflow as tf
 
-__all__ = ["accelerators", "default_jit_compile", "describe_machine"]
+__all__ = [
+    "accelerators",
+    "default_jit_compile",
+    "describe_machine",
+    "warn_if_slow_precision",
+]
 
 _ACCELERATOR_TYPES = ("GPU", "TPU")
 
@@ -101,3 +106,33 @@ def describe_machine():
         python=platform.python_version(),
         tensorflow=tf.__version__,
     )
+
+
+_WARNED_PRECISIONS = set()
+
+
+def warn_if_slow_precision(dtype_policy):
+    """Warns once per process when `dtype_policy` is known to be slow on the
+    devices in use: `mixed_float16` on a machine with no accelerator (CPUs
+    emulate float16 matrix products; measured about 80x slower than float32
+    here). Returns the warning text, or `None`.
+
+    Example:
+    >>> warn_if_slow_precision("float32") is None
+    True
+    """
+    if dtype_policy != "mixed_float16" or accelerators():
+        return None
+    if dtype_policy in _WARNED_PRECISIONS:
+        return None
+    _WARNED_PRECISIONS.add(dtype_policy)
+    message = (
+        "mixed_float16 (--mixed-precision fp16) on a machine with no GPU or "
+        "TPU: CPUs emulate float16 matrix products, so training runs many "
+        "times slower than float32 (about 80x on a 2-core CPU). Use float32 "
+        "(--mixed-precision off) or bfloat16 (bf16) on CPUs."
+    )
+    import logging
+
+    logging.getLogger("keras_gans").warning(message)
+    return message

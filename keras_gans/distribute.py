@@ -94,9 +94,18 @@ def get_strategy(name="default", devices=None, tpu=None):
                 _check_tf_config(os.environ["TF_CONFIG"])
             _MULTI_WORKER = tf.distribute.MultiWorkerMirroredStrategy()
         return _MULTI_WORKER
-    resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=tpu or "")
-    tf.config.experimental_connect_to_cluster(resolver)
-    tf.tpu.experimental.initialize_tpu_system(resolver)
+    try:
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=tpu or "")
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+    except (ValueError, tf.errors.OpError, RuntimeError) as error:
+        where = f"at tpu={tpu!r}" if tpu else "on this machine (no TPU address given)"
+        raise ValueError(
+            f"`--strategy tpu` found no TPU {where}: {error} Give the TPU's "
+            "name or grpc:// address with `--tpu` (Python: "
+            "get_strategy('tpu', tpu=...)), or choose another --strategy "
+            f"({', '.join(s for s in STRATEGIES if s != 'tpu')})."
+        ) from None
     return tf.distribute.TPUStrategy(resolver)
 
 

@@ -95,6 +95,12 @@ def recipe_parser(description, defaults, parser_class=None):
         "(multiworker reads the workers from TF_CONFIG)",
     )
     parser.add_argument(
+        "--tpu",
+        default=None,
+        help="with --strategy tpu: the TPU's name or grpc:// address "
+        "(default: a TPU of this machine)",
+    )
+    parser.add_argument(
         "--mixed-precision",
         default="off",
         choices=("off", "bf16", "fp16"),
@@ -110,7 +116,18 @@ def recipe_parser(description, defaults, parser_class=None):
 
 def strategy_for_recipe(args):
     """The `tf.distribute` strategy `--strategy` names; build the model in its scope."""
-    return distribute.get_strategy(getattr(args, "strategy", "default"))
+    name = getattr(args, "strategy", "default")
+    tpu = getattr(args, "tpu", None)
+    if tpu is not None and name != "tpu":
+        raise ValueError(
+            f"`--tpu` is used with `--strategy tpu` only. Received: --tpu {tpu} "
+            f"with --strategy {name}"
+        )
+    return (
+        distribute.get_strategy(name, tpu=tpu)
+        if name == "tpu"
+        else (distribute.get_strategy(name))
+    )
 
 
 _TYPES = {"int": int, "float": float, "str": str}

@@ -60,7 +60,7 @@ import keras
 import tensorflow as tf
 
 from keras_gans import callbacks as callbacks_lib
-from keras_gans import checkpointing, coverage, distribute, utils
+from keras_gans import checkpointing, coverage, devices, distribute, utils
 from keras_gans import export as export_lib
 from keras_gans.run_options import (
     _check_args,
@@ -426,6 +426,7 @@ def run_preset(name, argv=None, parser_class=None):
         overrides = {}
         if presets.MIXED_PRECISION[args.mixed_precision] is not None:
             overrides["dtype"] = presets.MIXED_PRECISION[args.mixed_precision]
+            devices.warn_if_slow_precision(overrides["dtype"])
         with strategy.scope():
             model = presets.build(name, recipe=recipe, **overrides)
         out = recipe["out"]

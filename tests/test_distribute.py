@@ -311,3 +311,36 @@ def test_driver_resumes_mid_epoch_from_a_training_checkpoint(tmp_path):
             getattr(straight, name).variables, getattr(resumed, name).variables
         ):
             np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)
+
+
+def test_tpu_strategy_without_a_tpu_names_the_flag():
+    """tensorflow#70827: no TPU here; the error names `--tpu` and the
+    other strategies instead of TensorFlow's "Please provide a TPU Name"."""
+    from keras_gans import distribute
+
+    with pytest.raises(ValueError, match="found no TPU .*--tpu"):
+        distribute.get_strategy("tpu")
+
+
+def test_tpu_flag_needs_the_tpu_strategy():
+    import argparse
+
+    from keras_gans import run_options
+
+    args = argparse.Namespace(strategy="default", tpu="my-tpu")
+    with pytest.raises(ValueError, match="`--tpu` is used with `--strategy tpu`"):
+        run_options.strategy_for_recipe(args)
+
+
+def test_float16_on_a_cpu_warns_once(caplog):
+    import logging
+
+    from keras_gans import devices
+
+    devices._WARNED_PRECISIONS.clear()
+    with caplog.at_level(logging.WARNING, logger="keras_gans"):
+        first = devices.warn_if_slow_precision("mixed_float16")
+        second = devices.warn_if_slow_precision("mixed_float16")
+    assert "CPUs emulate float16" in first and second is None
+    assert sum("mixed_float16" in r.getMessage() for r in caplog.records) == 1
+    assert devices.warn_if_slow_precision("mixed_bfloat16") is None
