@@ -430,7 +430,7 @@ def from_image_folder(
     if not tf.io.gfile.isdir(path):
         raise ValueError(f"`path` is not an existing folder. Received: path={path!r}")
     if not is_remote:
-        _check_link_loops(path)  # before following symlinked subfolders
+        utils.check_no_symlink_loops(path)  # before following symlinked folders
     try:
         index = keras.utils.image_dataset_from_directory(
             path,
@@ -531,24 +531,6 @@ def _batch_and_finish(ds, batch_size, drop_remainder, random_flip, seed):
 
         ds = ds.map(flip, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
-
-
-def _check_link_loops(path):
-    """Raises a `ValueError` naming a symlinked subfolder of `path` that
-    leads back into its own ancestors (following it would never end)."""
-    for root, dirs, _ in os.walk(path, followlinks=True):
-        real_root = os.path.realpath(root)
-        for name in list(dirs):
-            link = os.path.join(root, name)
-            if not os.path.islink(link):
-                continue
-            target = os.path.realpath(link)
-            if real_root == target or real_root.startswith(target + os.sep):
-                raise ValueError(
-                    f"The symlinked folder {link!r} under path={path!r} leads back "
-                    f"to {target!r}, one of its own parents: a loop. Remove the "
-                    "link or point it elsewhere."
-                )
 
 
 def _log_unindexed_files(path, file_paths):

@@ -33,7 +33,6 @@ the real-vs-real figure (the last 2500 embedded digits against the first).
 """
 
 import contextlib
-import functools
 import time
 
 import keras
@@ -44,7 +43,6 @@ from keras_gans.utils import assume_unit_range, check_int, check_unit_range
 
 __all__ = [
     "DIGIT_REFERENCE_SIZE",
-    "real_vs_real_digit_fd",
     "METRICS",
     "Evaluator",
     "digit_reference",
@@ -86,33 +84,6 @@ def digit_reference():
 
     images, labels = load_digits_sample()
     return images[:DIGIT_REFERENCE_SIZE], labels[:DIGIT_REFERENCE_SIZE]
-
-
-def real_vs_real_digit_fd():
-    """The digit FD of real digits against real digits: the floor every
-    generated digit FD is compared with (`digit_fd_ratio` = digit FD /
-    this). The last 2500 embedded digits against `digit_reference()`'s
-    first 2500, in the shipped classifier's features; computed once per
-    process.
-
-    Returns:
-        A Python float > 0.
-
-    Example:
-    >>> 0.0 < real_vs_real_digit_fd() < 1.0
-    True
-    """
-    return _real_vs_real_digit_fd()
-
-
-@functools.lru_cache(maxsize=1)
-def _real_vs_real_digit_fd():
-    from keras_gans.data import load_digits_sample
-
-    images, _ = load_digits_sample()
-    reference, _ = digit_reference()
-    other = images[DIGIT_REFERENCE_SIZE : 2 * DIGIT_REFERENCE_SIZE]
-    return float(metrics_lib.digit_frechet_distance(reference, other))
 
 
 class Evaluator:

@@ -95,6 +95,19 @@ def recipe_parser(description, defaults, parser_class=None):
         "(multiworker reads the workers from TF_CONFIG)",
     )
     parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start over in an --out that holds a run (its model.keras is "
+        "kept as model.keras.bak-<time>); without it a finished run is "
+        "continued to --epochs",
+    )
+    parser.add_argument(
+        "--allow-batch-size-change",
+        action="store_true",
+        help="continue a run in --out with another --batch-size than it was "
+        "started with",
+    )
+    parser.add_argument(
         "--tpu",
         default=None,
         help="with --strategy tpu: the TPU's name or grpc:// address "

@@ -19,8 +19,8 @@ and the model, then calls `fit_and_export`; `recipes/*.py` and
   end of training. A run that is killed at any step and started again with
   the same `out_dir` continues from the last checkpoint, and with op
   determinism on (`tf.config.experimental.enable_op_determinism()`) ends
-  bit-identical to an uninterrupted run. The folder is removed once every
-  artifact is written;
+  bit-identical to an uninterrupted run. The final checkpoint stays (a finished run's state): the same command
+  with a larger `--epochs` continues it (see `fit_and_export`);
 - `model.keras`: the whole trained model, loadable with
   `keras.saving.load_model` and trainable further;
 - `saved_model/<version>/`: the generator as a SavedModel for TensorFlow
@@ -60,7 +60,7 @@ import keras
 import tensorflow as tf
 
 from keras_gans import callbacks as callbacks_lib
-from keras_gans import checkpointing, coverage, devices, distribute, utils
+from keras_gans import checkpointing, coverage, devices, distribute, run_folder, utils
 from keras_gans import export as export_lib
 from keras_gans.run_options import (
     _check_args,
@@ -132,6 +132,8 @@ def fit_and_export(
     checkpoint_every=None,
     divergence_guard=True,
     tensorboard=False,
+    fresh=False,
+    allow_batch_size_change=False,
 ):
     """Trains `model` on `dataset` and writes every artefact of a run.
 
@@ -174,6 +176,19 @@ def fit_and_export(
             `resolution`/`alpha`, ADA `augment_p`, `images_per_second`) and
             the sample grids as images (`run_preset` turns it on unless
             `--no-tensorboard`).
+        fresh: bool. Start over in an `out_dir` that holds a run: its
+            checkpoints go, its `model.keras` is kept as
+            `model.keras.bak-<time>`.
+        allow_batch_size_change: bool. Continue a run that was started with
+            another `batch_size` (logged); otherwise that is a `ValueError`.
+
+    A run records what it was started with in `out_dir/run.json` (model
+    class and config, batch size, steps per epoch) and keeps its final
+    checkpoint, so the same call with more `epochs` continues a finished run
+    from where it ended (its earlier `model.keras` kept as
+    `model-epoch-NNN.keras`), and with the same `epochs` does nothing and
+    returns its `metrics.json`. A folder started by another model or config
+    is refused in one line naming what differs, before anything is loaded.
 
     Returns:
         dict: the contents of `metrics.json`; after a SIGTERM,
@@ -183,6 +198,8 @@ def fit_and_export(
         DivergedError: a loss or weight became non-finite (the message
             names the step and the last finite checkpoint).
         checkpointing.RunLockedError: another live run writes to `out_dir`.
+        ValueError: `out_dir` holds a run of another model, config or batch
+            size, or a finished run that cannot be continued (see `fresh`).
     """
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"`epochs` must be an int >= 1. Received: epochs={epochs!r}")
@@ -215,6 +232,8 @@ def fit_and_export(
             checkpoint_every=checkpoint_every,
             divergence_guard=divergence_guard,
             tensorboard=tensorboard,
+            fresh=fresh,
+            allow_batch_size_change=allow_batch_size_change,
         )
     if not chief:
         shutil.rmtree(out, ignore_errors=True)
@@ -240,8 +259,16 @@ def _fit_and_export(
     checkpoint_every,
     divergence_guard,
     tensorboard,
+    fresh=False,
+    allow_batch_size_change=False,
 ):
     strategy = model.distribute_strategy
+    record = run_folder.run_record(model, batch_size, steps_per_epoch)
+    finished, continued_from = run_folder.prepare(
+        out, record, epochs, fresh, allow_batch_size_change
+    )
+    if finished is not None:
+        return finished
     timer = _Timer()
     if sample_grid is None:
         sample_grid = callbacks_lib.SampleGrid(
@@ -301,6 +328,9 @@ def _fit_and_export(
             flush=True,
         )
         return {"preempted": True, **stopped, "checkpoint": checkpoint.last_path}
+    if (out / "model.keras").is_file() and continued_from is not None:
+        # A finished run continued: its earlier model stays beside the new one.
+        os.replace(out / "model.keras", out / f"model-epoch-{continued_from:03d}.keras")
     with checkpointing.atomic_path(out / "model.keras") as tmp:
         model.save(tmp)
     export_dir = export_lib.export_generator(model, out / "saved_model")
@@ -324,8 +354,7 @@ def _fit_and_export(
     if evaluate is not None:
         results.update(evaluate(model))
     checkpointing.write_json(out / "metrics.json", results)
-    if checkpoint is not None:
-        checkpoint.remove()  # every artifact is whole: a rerun starts afresh
+    # The final checkpoint stays: the same run with more epochs continues it.
     return results
 
 
@@ -449,6 +478,8 @@ def run_preset(name, argv=None, parser_class=None):
             checkpoint_every=args.checkpoint_every,
             divergence_guard=not args.no_divergence_guard,
             tensorboard=not args.no_tensorboard,
+            fresh=args.fresh,
+            allow_batch_size_change=args.allow_batch_size_change,
         )
     finally:
         lock.release()

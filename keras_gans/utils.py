@@ -25,6 +25,7 @@ __all__ = [
     "check_float",
     "check_image_size",
     "check_int",
+    "check_no_symlink_loops",
     "check_pixel_range",
     "check_unit_range",
     "is_int",
@@ -372,6 +373,29 @@ def check_pixel_range(images, name="image"):
                 f"[{low}, {high}]"
             )
     return np.clip(images, 0.0, 255.0)
+
+
+def check_no_symlink_loops(path):
+    """Raises a `ValueError` naming a symlinked subfolder of the folder
+    `path` that leads back into its own parents (following it would never
+    end); other symlinked folders are fine.
+
+    >>> import tempfile
+    >>> check_no_symlink_loops(tempfile.mkdtemp())
+    """
+    for root, dirs, _ in os.walk(path, followlinks=True):
+        real_root = os.path.realpath(root)
+        for name in list(dirs):
+            link = os.path.join(root, name)
+            if not os.path.islink(link):
+                continue
+            target = os.path.realpath(link)
+            if real_root == target or real_root.startswith(target + os.sep):
+                raise ValueError(
+                    f"The symlinked folder {link!r} under path={path!r} leads back "
+                    f"to {target!r}, one of its own parents: a loop. Remove the "
+                    "link or point it elsewhere."
+                )
 
 
 def keras_home():

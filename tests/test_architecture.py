@@ -8,6 +8,8 @@ import pytest
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "keras_gans"
 GROUND_FLOOR = (
     "utils",
+    "coverage",
+    "run_folder",
     "layers",
     "normalization",
     "losses",

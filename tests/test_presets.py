@@ -70,7 +70,7 @@ def test_recipes_keep_the_defaults_of_the_old_recipes():
     dcgan = presets.get("dcgan_digits")["recipe"]
     assert (dcgan["epochs"], dcgan["batch_size"], dcgan["seed"]) == (40, 64, 20160107)
     gan = presets.get("gan_digits")["recipe"]
-    assert (gan["epochs"], gan["batch_size"]) == (30, 100)
+    assert (gan["epochs"], gan["batch_size"]) == (100, 100)  # issue 25: 100 epochs
     # XLA is decided per device in one place (`devices.default_jit_compile`).
     for name in presets.names():
         assert "jit_compile" not in presets.get(name)["recipe"].get("compile", {})

@@ -53,7 +53,9 @@ def test_fit_and_export_writes_every_artefact(tmp_path):
         "metrics.json",
     ):
         assert (tmp_path / name).is_file(), name
-    assert not (tmp_path / "checkpoints").exists()  # removed once training ends
+    # The final checkpoint stays (the finished state), beside the run record.
+    assert len(list((tmp_path / "checkpoints").glob("ckpt-*"))) == 1
+    assert json.loads((tmp_path / "run.json").read_text())["class"] == "DCGAN"
     assert not (tmp_path / ".lock").exists()
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved == results
@@ -95,6 +97,93 @@ def test_interrupted_run_resumes_where_the_checkpoint_left_it(tmp_path):
             getattr(straight, opt).variables, getattr(resumed, opt).variables
         ):
             np.testing.assert_allclose(b.numpy(), a.numpy(), atol=1e-6, err_msg=a.path)
+
+
+def _dcgan(filters=4):
+    keras.utils.set_random_seed(7)
+    model = DCGAN(
+        image_size=28,
+        channels=1,
+        latent_dim=8,
+        generator_filters=filters,
+        discriminator_filters=4,
+        seed=3,
+    )
+    model.compile()
+    return model
+
+
+def test_more_epochs_continue_a_finished_run(tmp_path):
+    """Issue 30, case 1: 1 epoch, then the same with 2 epochs, continues the
+    first run to epoch 2 (as one 2-epoch run), keeping the 1-epoch model."""
+    straight = _model()
+    runner.fit_and_export(straight, _dataset(), tmp_path / "a", epochs=2, verbose=0)
+    first = runner.fit_and_export(
+        _model(), _dataset(), tmp_path / "b", epochs=1, verbose=0
+    )
+    one_epoch = (tmp_path / "b" / "model.keras").read_bytes()
+    continued = _model()
+    results = runner.fit_and_export(
+        continued, _dataset(), tmp_path / "b", epochs=2, verbose=0
+    )
+    assert first["steps"] == 2 and results["steps"] == 2  # only epoch 2 ran
+    for a, b in zip(straight.weights, continued.weights):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), atol=1e-6, err_msg=a.path)
+    assert (tmp_path / "b" / "model-epoch-001.keras").read_bytes() == one_epoch
+    # The same epochs again: nothing to train, nothing rewritten.
+    mtime = (tmp_path / "b" / "model.keras").stat().st_mtime
+    again = runner.fit_and_export(
+        _model(), _dataset(), tmp_path / "b", epochs=2, verbose=0
+    )
+    assert again == results
+    assert (tmp_path / "b" / "model.keras").stat().st_mtime == mtime
+
+
+def test_a_folder_of_another_config_is_refused_in_one_line(tmp_path):
+    """Issue 30, case 2: resuming with other settings names what differs
+    and the folder, before Keras tries to load mismatched weights."""
+    runner.fit_and_export(
+        _dcgan(4), _dataset(), tmp_path, epochs=1, batch_size=8, verbose=0
+    )
+    with pytest.raises(ValueError, match="generator_filters: 4 -> 8") as info:
+        runner.fit_and_export(
+            _dcgan(8), _dataset(), tmp_path, epochs=2, batch_size=8, verbose=0
+        )
+    assert str(tmp_path) in str(info.value) and "--out" in str(info.value)
+    with pytest.raises(ValueError, match="batch size 8; this one has 16"):
+        runner.fit_and_export(
+            _dcgan(4), _dataset(), tmp_path, epochs=2, batch_size=16, verbose=0
+        )
+    results = runner.fit_and_export(
+        _dcgan(4),
+        _dataset(),
+        tmp_path,
+        epochs=2,
+        batch_size=16,
+        verbose=0,
+        allow_batch_size_change=True,
+    )
+    assert results["epochs"] == 2
+
+
+def test_fresh_starts_over_and_keeps_the_old_model(tmp_path):
+    runner.fit_and_export(_dcgan(4), _dataset(), tmp_path, epochs=1, verbose=0)
+    old = (tmp_path / "model.keras").read_bytes()
+    results = runner.fit_and_export(
+        _dcgan(8), _dataset(), tmp_path, epochs=1, verbose=0, fresh=True
+    )
+    assert results["steps"] == 2
+    (backup,) = tmp_path.glob("model.keras.bak-*")
+    assert backup.read_bytes() == old
+
+
+def test_a_finished_run_without_checkpoint_is_not_overwritten_silently(tmp_path):
+    runner.fit_and_export(_model(), _dataset(), tmp_path, epochs=1, verbose=0)
+    import shutil
+
+    shutil.rmtree(tmp_path / "checkpoints")  # as runs before issue 30 left it
+    with pytest.raises(ValueError, match="finished run .* --fresh"):
+        runner.fit_and_export(_model(), _dataset(), tmp_path, epochs=2, verbose=0)
 
 
 def test_fit_and_export_rejects_bad_epochs(tmp_path):

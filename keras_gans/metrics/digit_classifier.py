@@ -301,14 +301,19 @@ class DigitFeatures:
     def features_and_probabilities(self, images):
         """`(features, probabilities)`: float64 `(n, d)` and `(n, num_classes)`.
 
-        `images` as `digit_probabilities` takes them.
+        `images` as `digit_probabilities` takes them. The probabilities are
+        the classifier's distribution over the digit classes, rows summing
+        to 1 (as the Inception Score needs): the shipped judge's 10 digit
+        probabilities renormalized (its "not a digit" mass left out).
+        `digit_probabilities` gives them unnormalized, for confidence.
         """
         x = _classifier_input(images)
         features, probabilities = [], []
         for start in range(0, len(x), self.batch_size):
             f, p = self._forward(x[start : start + self.batch_size])
             features.append(np.asarray(f, np.float64).reshape(len(f), -1))
-            probabilities.append(np.asarray(p, np.float64))
+            p = np.asarray(p, np.float64)
+            probabilities.append(p / np.maximum(p.sum(-1, keepdims=True), 1e-12))
         return np.concatenate(features), np.concatenate(probabilities)
 
     def _call_model(self, x):

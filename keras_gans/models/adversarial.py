@@ -8,6 +8,7 @@ from keras import ops
 from keras_gans import losses as losses_lib
 from keras_gans.models import _checks
 from keras_gans.models._augment_step import AugmentMixin
+from keras_gans.models._compile_config import KERAS_COMPILE_KEYS, CompileConfigMixin
 from keras_gans.models._penalties import PenaltiesMixin
 from keras_gans.models._seeds import SavedSeedStates, layer_seeds, seed_states
 from keras_gans.models.registry import PresetMixin
@@ -31,6 +32,7 @@ def _num_replicas():
 class AdversarialModel(
     AugmentMixin,
     PenaltiesMixin,
+    CompileConfigMixin,
     _checks.DataChecks,
     SavedSeedStates,
     PresetMixin,
@@ -220,7 +222,7 @@ class AdversarialModel(
             ema_decay=ema_decay,
             augment=self._compile_augment(augment),
             d_reg_interval=self.d_reg_interval,
-            **{k: v for k, v in kwargs.items() if k in _KERAS_COMPILE_KEYS},
+            **{k: v for k, v in kwargs.items() if k in KERAS_COMPILE_KEYS},
         )
 
     def _create_ema_generator(self):
@@ -243,27 +245,6 @@ class AdversarialModel(
     @property
     def metrics(self):
         return list(getattr(self, "_trackers", {}).values())
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return {}
-        if self.loss_name is None:
-            raise ValueError(
-                "This model was compiled with a custom loss pair, which cannot be "
-                "saved by name; compile with a loss name from "
-                "keras_gans.losses.LOSSES, or re-compile after loading."
-            )
-        return {
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            **self._compile_args,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        g_optimizer = keras.saving.deserialize_keras_object(config.pop("g_optimizer"))
-        d_optimizer = keras.saving.deserialize_keras_object(config.pop("d_optimizer"))
-        self.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **config)
 
     # ------------------------------------------------------------- data checks
     def data_image_shape(self):
@@ -614,6 +595,3 @@ class AdversarialModel(
         if has_ema_generator:
             model._create_ema_generator()
         return model
-
-
-_KERAS_COMPILE_KEYS = ("jit_compile", "steps_per_execution", "run_eagerly")

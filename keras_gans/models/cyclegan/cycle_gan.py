@@ -8,6 +8,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses
+from keras_gans.models._compile_config import KERAS_COMPILE_KEYS, CompileConfigMixin
 from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.cyclegan.image_pool import ImagePool
 from keras_gans.models.cyclegan.linear_decay_schedule import LinearDecaySchedule
@@ -31,7 +32,6 @@ __all__ = ["CycleGAN", "DIRECTIONS"]
 DIRECTIONS = ("AtoB", "BtoA")
 _SIZE_MULTIPLE = 4  # two stride-2 downsamplings in each generator
 _DATA_MESSAGE = "CycleGAN trains on `(a, b)` batches of unpaired images."
-_KERAS_COMPILE_KEYS = ("jit_compile", "steps_per_execution", "run_eagerly")
 
 
 def _shape(value):
@@ -53,7 +53,7 @@ def _unwrap(optimizer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class CycleGAN(PresetMixin, keras.Model):
+class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
     """Unpaired image-to-image translation with cycle consistency.
 
     Zhu, Park, Isola & Efros 2017, "Unpaired Image-to-Image Translation
@@ -283,27 +283,12 @@ class CycleGAN(PresetMixin, keras.Model):
             names += ["identity_a", "identity_b"]
         self._trackers = {n: keras.metrics.Mean(name=n) for n in names}
         self._compile_args = {
-            k: v for k, v in kwargs.items() if k in _KERAS_COMPILE_KEYS
+            k: v for k, v in kwargs.items() if k in KERAS_COMPILE_KEYS
         }
 
     @property
     def metrics(self):
         return list(getattr(self, "_trackers", {}).values())
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return {}
-        return {
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            **self._compile_args,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        g_optimizer = keras.saving.deserialize_keras_object(config.pop("g_optimizer"))
-        d_optimizer = keras.saving.deserialize_keras_object(config.pop("d_optimizer"))
-        self.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **config)
 
     # ---------------------------------------------------------------- train
     def _unpack(self, data):
