@@ -229,6 +229,32 @@ def assume_unit_range():
         _ASSUME_UNIT_RANGE.on = previous
 
 
+def _integer_or_float(images, name, float_kind):
+    """`(pixels, None)` for integer images: float32 in [0, 255] (uint16
+    scaled by 255 / 65535, other integers checked to lie in [0, 255]); or
+    `(None, floats)`: finite float32 images. Other dtypes, out-of-range
+    integers and NaN or inf are named `ValueError`s."""
+    images = np.asarray(images)
+    if images.dtype == np.uint16:  # 16-bit images: scaled by their own range
+        return images.astype(np.float32) * np.float32(255.0 / 65535.0), None
+    if np.issubdtype(images.dtype, np.integer) and images.dtype != np.bool_:
+        if images.size and (images.min() < 0 or images.max() > 255):
+            raise ValueError(
+                f"Integer `{name}` must be in [0, 255]. Received: {name} in "
+                f"[{images.min()}, {images.max()}] ({images.dtype})"
+            )
+        return images.astype(np.float32), None
+    if not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(
+            f"`{name}` must be {float_kind} or uint8 in [0, 255]. "
+            f"Received: {name}.dtype={images.dtype}"
+        )
+    images = images.astype(np.float32)
+    if not np.all(np.isfinite(images)):
+        raise ValueError(f"`{name}` must be finite. Received: NaN or inf in {name}")
+    return None, images
+
+
 def check_unit_range(images, name="images", allow_nonnegative=False):
     """Float32 NumPy images in [-1, 1] from uint8 [0, 255] or float [-1, 1].
 
@@ -278,23 +304,9 @@ def check_unit_range(images, name="images", allow_nonnegative=False):
     except Exception:  # noqa: BLE001 - fall back to NumPy's own conversion
         pass
     images = np.asarray(images)
-    if images.dtype == np.uint16:  # 16-bit images: scaled by their own range
-        return images.astype(np.float32) / np.float32(32767.5) - np.float32(1.0)
-    if np.issubdtype(images.dtype, np.integer) and images.dtype != np.bool_:
-        if images.size and (images.min() < 0 or images.max() > 255):
-            raise ValueError(
-                f"Integer `{name}` must be in [0, 255]. Received: {name} in "
-                f"[{images.min()}, {images.max()}] ({images.dtype})"
-            )
-        return images.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(
-            f"`{name}` must be float in [-1, 1] or uint8 in [0, 255]. "
-            f"Received: {name}.dtype={images.dtype}"
-        )
-    images = images.astype(np.float32)
-    if not np.all(np.isfinite(images)):
-        raise ValueError(f"`{name}` must be finite. Received: NaN or inf in {name}")
+    pixels, images = _integer_or_float(images, name, "float in [-1, 1]")
+    if pixels is not None:
+        return pixels / np.float32(127.5) - np.float32(1.0)
     if images.size:
         low, high = float(images.min()), float(images.max())
         if low < -1.0 - RANGE_TOLERANCE or high > 1.0 + RANGE_TOLERANCE:
@@ -340,24 +352,9 @@ def check_pixel_range(images, name="image"):
     ...
     ValueError: Float `image` looks like a [0, 1] image: pixels must be in [0, 255] (pass `x * 255` or uint8). Received: image in [0.0, 1.0]
     """
-    images = np.asarray(images)
-    if images.dtype == np.uint16:
-        return images.astype(np.float32) * np.float32(255.0 / 65535.0)
-    if np.issubdtype(images.dtype, np.integer) and images.dtype != np.bool_:
-        if images.size and (images.min() < 0 or images.max() > 255):
-            raise ValueError(
-                f"Integer `{name}` must be in [0, 255]. Received: {name} in "
-                f"[{images.min()}, {images.max()}] ({images.dtype})"
-            )
-        return images.astype(np.float32)
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(
-            f"`{name}` must be uint8 or float in [0, 255]. Received: "
-            f"{name}.dtype={images.dtype}"
-        )
-    images = images.astype(np.float32)
-    if not np.all(np.isfinite(images)):
-        raise ValueError(f"`{name}` must be finite. Received: NaN or inf in {name}")
+    pixels, images = _integer_or_float(images, name, "float in [0, 255]")
+    if pixels is not None:
+        return pixels
     if images.size:
         low, high = float(images.min()), float(images.max())
         if low < -RANGE_TOLERANCE or high > 255.0 + RANGE_TOLERANCE:

@@ -252,9 +252,8 @@ def test_unknown_preset_or_file_is_one_line(tmp_path, capsys):
 # --- translate -----------------------------------------------------------------
 
 
-def test_translate_npy_and_image_files(tmp_path, capsys):
-    from PIL import Image
-
+def _tiny_pix2pix_file(tmp_path):
+    """A tiny untrained 32x32 grey Pix2Pix saved as `p2p.keras`; its path."""
     model = Pix2Pix(
         image_size=32,
         input_channels=1,
@@ -266,6 +265,13 @@ def test_translate_npy_and_image_files(tmp_path, capsys):
     model.compile()
     path = str(tmp_path / "p2p.keras")
     model.save(path)
+    return path
+
+
+def test_translate_npy_and_image_files(tmp_path, capsys):
+    from PIL import Image
+
+    path = _tiny_pix2pix_file(tmp_path)
     inputs = np.random.default_rng(0).integers(0, 256, (3, 32, 32), dtype=np.uint8)
     np.save(tmp_path / "in.npy", inputs)
     out, npy = tmp_path / "t.png", tmp_path / "t.npy"
@@ -292,17 +298,7 @@ def test_translate_16_bit_files_scale_by_their_bit_depth(tmp_path):
     wrap mod 256, no clip at 255)."""
     from PIL import Image
 
-    model = Pix2Pix(
-        image_size=32,
-        input_channels=1,
-        output_channels=1,
-        generator_filters=2,
-        discriminator_filters=2,
-        n_layers=1,
-    )
-    model.compile()
-    path = str(tmp_path / "p2p.keras")
-    model.save(path)
+    path = _tiny_pix2pix_file(tmp_path)
     eight = np.random.default_rng(1).integers(0, 256, (32, 32), dtype=np.uint8)
     sixteen = eight.astype(np.uint16) * 257  # the same picture, 16 bits deep
     Image.fromarray(eight).save(tmp_path / "8.png")
