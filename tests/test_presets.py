@@ -68,7 +68,7 @@ def test_recipes_keep_the_defaults_of_the_old_recipes():
     }
     assert cgan["compile"]["ema_decay"] == 0.999
     dcgan = presets.get("dcgan_digits")["recipe"]
-    assert (dcgan["epochs"], dcgan["batch_size"], dcgan["seed"]) == (40, 64, 20160107)
+    assert (dcgan["epochs"], dcgan["batch_size"], dcgan["seed"]) == (60, 64, 20160107)
     gan = presets.get("gan_digits")["recipe"]
     assert (gan["epochs"], gan["batch_size"]) == (100, 100)  # issue 25: 100 epochs
     # XLA is decided per device in one place (`devices.default_jit_compile`).
