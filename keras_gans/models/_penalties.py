@@ -3,7 +3,8 @@
 `PenaltiesMixin._gradient_penalties` is what `AdversarialModel`'s D step
 adds to its loss: WGAN-GP (Gulrajani et al. 2017), R1 and R2 (Mescheder et
 al. 2018; R1 + R2 is R3GAN's pair, Huang et al. 2024), with the lazy regularization of StyleGAN2 (Karras et al. 2020, sec
-3.1) when `compile(d_reg_interval=N)` has N > 1.
+3.1) when `compile(d_reg_interval=N)` has N > 1. `generator_penalties` is
+the G step's hook for regularisers of its own (StyleGAN2's path length).
 """
 
 import tensorflow as tf
@@ -73,3 +74,22 @@ class PenaltiesMixin:
             for name, value, weight in zip(names, values, weights)
         }
         return penalties, {name: counted for name in names}
+
+    def generator_penalties(self, g_inputs, condition):
+        """Regularisers of the G step, computed inside G's tape from the
+        step's generator inputs: `({name: (value, weight)}, {name: tracker
+        weight})`, as `_gradient_penalties`. The step adds `weight * value`
+        to G's loss and logs `value` (a tracker weight of 0 on the steps a
+        lazy regulariser skips); the names are among `extra_loss_names()`.
+        Default: none."""
+        return {}, {}
+
+    def _add_generator_penalties(self, logs, total, g_inputs, condition):
+        """`total` plus the weighted `generator_penalties`, logged in `logs`."""
+        penalties, weights = self.generator_penalties(g_inputs, condition)
+        for name, (value, weight) in penalties.items():
+            logs[name] = value
+            total = total + weight * value
+        if weights:  # of the trackers, merged with the D step's
+            logs["_weights"] = {**logs.get("_weights", {}), **weights}
+        return total

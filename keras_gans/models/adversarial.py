@@ -430,6 +430,7 @@ class AdversarialModel(
             for name, value in extra.items():
                 logs[name] = value
                 total = total + value
+            total = self._add_generator_penalties(logs, total, g_inputs, condition)
             scaled = self.g_optimizer.scale_loss(total / replicas)
         grads = g_tape.gradient(scaled, g_vars)
         self.g_optimizer.apply(grads, g_vars)
