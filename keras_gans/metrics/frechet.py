@@ -19,6 +19,7 @@ from keras_gans.metrics._streaming import (
     _sides,
 )
 from keras_gans.metrics.extractors import get_extractor
+from keras_gans.utils import check_int
 
 __all__ = [
     "FrechetDistance",
@@ -252,6 +253,12 @@ class FrechetDistance(keras.metrics.Metric):
     def reset_fake_state(self):
         """Forgets the fake side, keeping the real statistics."""
         self._stats["fake"] = _Moments()
+
+    def set_real_moments(self, mean, cov, count):
+        """Replaces the real side by precomputed moments (cached reference
+        statistics): mean `(d,)`, unbiased covariance `(d, d)`, `count` rows."""
+        check_int("count", count, minimum=2)
+        self._stats["real"] = _Moments.from_moments(mean, cov, count)
 
     @property
     def counts(self):

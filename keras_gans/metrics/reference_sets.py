@@ -21,6 +21,7 @@ from keras_gans.utils import check_int, keras_home
 
 __all__ = [
     "READ_EXTENSIONS",
+    "image_files",
     "load_reference_statistics",
     "read_image_folder",
     "reference_statistics",
@@ -36,7 +37,8 @@ def reference_statistics_dir():
     return os.path.join(keras_home(), "keras_gans", "reference_statistics")
 
 
-def _image_files(folder):
+def image_files(folder):
+    """The image files of a folder and its subfolders, sorted (see `read_image_folder`)."""
     files = []
     for root, dirs, names in os.walk(folder, followlinks=True):
         dirs.sort()
@@ -75,7 +77,7 @@ def read_image_folder(folder, batch_size=50, limit=None):
         raise FileNotFoundError(
             f"`real` must be a folder of images. Received: {folder!r}"
         )
-    files = _image_files(folder)[:limit]
+    files = image_files(folder)[:limit]
     if not files:
         raise ValueError(
             f"`real` holds no image files ({', '.join(READ_EXTENSIONS)}). "
@@ -106,7 +108,7 @@ def _content_sha256(real, limit):
     """SHA-256 of a folder's (relative path, bytes) or an array's bytes."""
     digest = hashlib.sha256()
     if isinstance(real, (str, os.PathLike)):
-        for path in _image_files(os.fspath(real))[:limit]:
+        for path in image_files(os.fspath(real))[:limit]:
             digest.update(os.path.relpath(path, real).encode() + b"\0")
             with open(path, "rb") as handle:
                 digest.update(hashlib.sha256(handle.read()).digest())
@@ -175,7 +177,7 @@ def reference_statistics(
     extractor = get_extractor(extractor)
     protocol = dict(getattr(extractor, "protocol", None) or {})
     protocol.setdefault("backbone", extractor_name or type(extractor).__name__)
-    count = len(_image_files(os.fspath(real))) if is_folder else len(real)
+    count = len(image_files(os.fspath(real))) if is_folder else len(real)
     if num_samples is not None and count < num_samples:
         raise ValueError(
             f"`real` holds {count} images, fewer than num_samples={num_samples}. "
