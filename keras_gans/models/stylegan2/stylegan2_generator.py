@@ -204,7 +204,7 @@ class StyleGAN2Generator(keras.Model):
 
     def broadcast(self, w):
         """`(B, w_dim)` -> `(B, num_ws, w_dim)`: one latent per layer."""
-        return ops.repeat(w[:, None, :], self.num_ws, axis=1)
+        return w[:, None, :] + ops.zeros((1, self.num_ws, 1), w.dtype)
 
     def truncate(self, ws, truncation=1.0):
         """The truncation trick in W: `w_avg + ψ (ws - w_avg)`."""

@@ -60,28 +60,64 @@ def _filter_axis(x, axis, taps, pad_before, pad_after):
     return out
 
 
-def _zero_insert(x, axis):
-    """`(..., n, ...) -> (..., 2n, ...)` with the samples at even positions."""
-    stacked = ops.stack([x, ops.zeros_like(x)], axis=axis + 1)
-    shape = list(ops.shape(x))
-    shape[axis] = 2 * x.shape[axis]
-    return ops.reshape(stacked, shape)
+def _upsample_axis(x, axis, taps):
+    """Zero insertion then `taps` (padding 2, 1) along `axis`, in polyphase
+    form: output `2i` is `taps[2] x[i] + taps[0] x[i - 1]`, output `2i + 1`
+    is `taps[3] x[i + 1] + taps[1] x[i]` (the inserted zeros skipped)."""
+    paddings = [[0, 0]] * 4
+    paddings[axis] = [1, 1]
+    x = tf.pad(x, paddings)
+    n = x.shape[axis] - 2
+
+    def window(start):
+        index = [slice(None)] * 4
+        index[axis] = slice(start, start + n)
+        return x[tuple(index)]
+
+    previous, centre, following = window(0), window(1), window(2)
+    t = [ops.cast(tap, x.dtype) for tap in taps]
+    even = t[2] * centre + t[0] * previous
+    odd = t[1] * centre + t[3] * following
+    shape = list(ops.shape(centre))
+    shape[axis] = 2 * n
+    return ops.reshape(ops.stack([even, odd], axis=axis + 1), shape)
 
 
 def fir_upsample(x):
     """2x FIR upsampling (`upfirdn2d.upsample2d`). # (B, H, W, C) -> (B, 2H, 2W, C)"""
     taps = _taps(gain=2.0)  # gain up**2 = 4 over the two axes
     for axis in (1, 2):
-        x = _filter_axis(_zero_insert(x, axis), axis, taps, 2, 1)
+        x = _upsample_axis(x, axis, taps)
     return x
 
 
 def fir_downsample(x):
     """2x FIR downsampling (`upfirdn2d.downsample2d`). # (B, H, W, C) -> (B, H/2, W/2, C)"""
-    taps = _taps()
+    taps = [ops.cast(t, x.dtype) for t in _taps()]
     for axis in (1, 2):
-        x = _filter_axis(x, axis, taps, 1, 1)
-    return x[:, ::2, ::2, :]
+        x = _downsample_axis(x, axis, taps)
+    return x
+
+
+def _downsample_axis(x, axis, taps):
+    """`taps` (padding 1, 1) along `axis`, keeping every second output, in
+    polyphase form: output `j` is `taps · x[2j - 1 .. 2j + 2]`."""
+
+    def part(x, start, stop=None, step=None):
+        index = [slice(None)] * 4
+        index[axis] = slice(start, stop, step)
+        return x[tuple(index)]
+
+    def pad(x, before, after):
+        paddings = [[0, 0]] * 4
+        paddings[axis] = [before, after]
+        return tf.pad(x, paddings)
+
+    even, odd = part(x, 0, None, 2), part(x, 1, None, 2)  # x[2j], x[2j + 1]
+    n = even.shape[axis]
+    previous = part(pad(odd, 1, 0), 0, n)  # x[2j - 1]
+    following = part(pad(even, 0, 1), 1, n + 1)  # x[2j + 2]
+    return taps[0] * previous + taps[1] * even + taps[2] * odd + taps[3] * following
 
 
 def fir_blur(x, pad=2):

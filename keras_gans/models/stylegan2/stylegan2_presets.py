@@ -61,8 +61,8 @@ PRESETS = {
                 "latent_dim": 128,
                 "w_dim": 128,
                 "mapping_layers": 8,
-                "channel_base": 2048,  # 128 maps at 4..16, 64 at 32x32
-                "channel_max": 128,
+                "channel_base": 512,  # 64 maps at 4 and 8, 32 at 16, 16 at 32
+                "channel_max": 64,
                 "mbstd_group_size": 4,
             },
             "compile": {
@@ -94,7 +94,7 @@ PRESETS = {
                 "tfds": "mnist",
                 "pad_to": 32,
             },
-            "epochs": 20,
+            "epochs": 10,  # 50k images, 1560 steps
             "batch_size": 32,
             "seed": 20200323,
             "out": "runs/stylegan2_digits",
