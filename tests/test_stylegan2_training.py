@@ -261,3 +261,47 @@ def test_resume_from_a_saved_model_is_exact(tmp_path):
     np.testing.assert_array_equal(
         loaded.generate(3, seed=5), straight.generate(3, seed=5)
     )
+
+
+# ----------------------------------------------------------------- presets
+def test_presets_build_the_paper_settings():
+    from keras_gans import presets
+
+    model = presets.build(
+        "stylegan2_digits",
+        channel_base=16,
+        channel_max=4,
+        latent_dim=8,
+        w_dim=8,
+        mapping_layers=2,
+    )
+    assert isinstance(model, StyleGAN2) and model.sample_shape == (32, 32, 1)
+    config = model.get_compile_config()
+    assert (config["d_reg_interval"], config["pl_interval"]) == (16, 4)
+    assert config["ema_rampup"] == 0.05 and config["style_mixing_prob"] == 0.9
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(0.002)
+    for name, size in (("stylegan2_celeba", 128), ("stylegan2_ffhq", 256)):
+        preset = presets.get(name)
+        assert preset["file"] is None and preset["class"] == "StyleGAN2"
+        assert preset["recipe"]["model"]["image_size"] == size
+
+
+@pytest.mark.large
+def test_digits_recipe_smoke_run(tmp_path):
+    import json
+
+    from keras_gans import runner
+
+    results = runner.run_preset(
+        "stylegan2_digits",
+        [
+            *("--channel-base", "16", "--channel-max", "4", "--latent-dim", "8"),
+            *("--mapping-layers", "2", "--batch-size", "8", "--epochs", "1"),
+            *("--steps-per-epoch", "2", "--out", str(tmp_path)),
+        ],
+    )
+    assert results["steps"] == 2 and results["images_seen"] == 16
+    assert 0.0 <= results["confident_fraction"] <= 1.0 and "digit_fd_ratio" in results
+    assert (tmp_path / "model.keras").is_file()
+    assert (tmp_path / "saved_model" / "1" / "saved_model.pb").is_file()
+    assert json.loads((tmp_path / "metrics.json").read_text()) == results

@@ -8,6 +8,7 @@ from keras_gans.models.gan import GAN
 from keras_gans.models.pggan import ProgressiveGAN
 from keras_gans.models.pix2pix import Pix2Pix
 from keras_gans.models.style import FastStyleTransfer, NeuralStyleTransfer
+from keras_gans.models.stylegan2 import StyleGAN2
 
 __all__ = [
     "AdversarialModel",
@@ -19,4 +20,5 @@ __all__ = [
     "NeuralStyleTransfer",
     "Pix2Pix",
     "ProgressiveGAN",
+    "StyleGAN2",
 ]

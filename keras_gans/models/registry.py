@@ -51,6 +51,7 @@ PRESET_MODULES = (
     "keras_gans.models.pggan.pggan_presets",
     "keras_gans.models.pix2pix.pix2pix_presets",
     "keras_gans.models.cyclegan.cyclegan_presets",
+    "keras_gans.models.stylegan2.stylegan2_presets",
 )
 
 
