@@ -4,11 +4,20 @@ Every model is a `keras.Model`: train it with `model.fit(dataset)`, save it
 with `model.save("x.keras")`, load a trained one with
 `Model.from_preset(name)`, and export its generator for TensorFlow Serving
 with `keras_gans.export.export_generator(model, dir)`.
+
+The packages are the floors of docs/architecture.md: `data`, `layers`,
+`losses`, `metrics`, `export`, `training` (the ground floor), `models`, and
+`presets` (the recipe floor). `_public_api.py` pins the short public paths
+(`keras_gans.images`, `keras_gans.callbacks`, `keras_gans.runner`, ...).
 """
 
 from keras_gans import _startup  # noqa: I001  (before TensorFlow loads)
 
 _startup.on_package_import()
+
+from keras_gans import _public_api  # noqa: E402
+
+_public_api.install(_public_api.GROUND_FLOOR)
 
 from keras_gans import (  # noqa: E402
     augment,
@@ -26,10 +35,11 @@ from keras_gans import (  # noqa: E402
     metrics,
     pairs,
     plotting,
+    training,
     unpaired,
     utils,
 )
-from keras_gans.evaluation import evaluate  # noqa: E402
+from keras_gans.metrics.evaluation import evaluate  # noqa: E402
 from keras_gans.models import (  # noqa: E402
     DCGAN,
     GAN,
@@ -43,8 +53,12 @@ from keras_gans.models import (  # noqa: E402
 )
 from keras_gans.models.pggan import ProgressiveSchedule  # noqa: E402
 
-# The upper floor comes last: it builds on the models.
-from keras_gans import presets, runner  # noqa: E402  isort: skip
+# The recipe floor comes last: it builds on the models.
+from keras_gans import presets  # noqa: E402  isort: skip
+
+_public_api.install(_public_api.RECIPE_FLOOR)
+
+from keras_gans import runner  # noqa: E402  isort: skip
 
 # Old paths of names that moved to a model family (one release).
 callbacks._MOVED["ProgressiveSchedule"] = (
@@ -83,6 +97,7 @@ __all__ = [
     "plotting",
     "presets",
     "runner",
+    "training",
     "unpaired",
     "utils",
 ]

@@ -166,7 +166,7 @@ def _read_inputs(paths, shape):
         if images.ndim == 3:  # (n, H, W): one channel
             images = images[..., None]
     else:
-        from keras_gans import images as images_lib
+        from keras_gans.data import images as images_lib
 
         arrays = []
         for path in paths:
@@ -297,7 +297,7 @@ def cmd_evaluate(args):
         num = len(labels)
     images = model.generate(num, labels=labels, seed=args.seed)
     report = metrics.digit_report(images, labels)
-    from keras_gans import coverage
+    from keras_gans.training import coverage
 
     covered = coverage.sample_coverage(images)
     report["classes_covered"] = covered["classes_covered"]
@@ -373,8 +373,8 @@ def cmd_presets(args):
 
 
 def cmd_train(args):
-    from keras_gans import runner
     from keras_gans.models import registry
+    from keras_gans.presets import runner
 
     if args.preset is None:
         raise ValueError(

@@ -6,8 +6,8 @@ working; importing it warns with a `DeprecationWarning`.
 
 import warnings
 
-from keras_gans.runner import *  # noqa: F401,F403
-from keras_gans.runner import __all__  # noqa: F401
+from keras_gans.presets.runner import *  # noqa: F401,F403
+from keras_gans.presets.runner import __all__  # noqa: F401
 
 warnings.warn(
     "`keras_gans.workflow` is deprecated; use `keras_gans.runner`.",

@@ -230,7 +230,7 @@ def test_corrupt_file_in_a_pair_folder(tmp_path, caplog):
     _truncated_jpeg(tmp_path / "cut.jpg", 32, 64)
     with pytest.raises(ValueError, match=r"cut\.jpg.*unreadable"):
         pairs.pix2pix_folder_dataset(tmp_path, image_size=8, jitter=False)
-    with caplog.at_level(logging.WARNING, logger="keras_gans.pairs"):
+    with caplog.at_level(logging.WARNING, logger="keras_gans.data.pairs"):
         ds = pairs.pix2pix_folder_dataset(
             tmp_path, image_size=8, jitter=False, skip_bad=True
         )

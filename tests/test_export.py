@@ -101,7 +101,7 @@ def test_an_export_clears_what_dead_writers_left(tmp_path):
     import subprocess
     import sys
 
-    from keras_gans import _export_files
+    from keras_gans.export import _files as _export_files
 
     base = tmp_path / "served"
     base.mkdir()

@@ -118,7 +118,7 @@ def test_bad_files_name_the_file_or_are_skipped_with_a_count(tmp_path, caplog):
     with pytest.raises(ValueError, match=r"broken\.jpg.*unreadable image"):
         pairs.pix2pix_folder_dataset(folder)  # broken.jpg sorts before grey.png
     _write(folder / "odd.png", np.zeros((8, 15, 3), np.uint8))
-    with caplog.at_level(logging.WARNING, logger="keras_gans.pairs"):
+    with caplog.at_level(logging.WARNING, logger="keras_gans.data.pairs"):
         ds = pairs.pix2pix_folder_dataset(
             folder,
             image_size=8,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from keras_gans import DCGAN, GAN, ConditionalGAN, Pix2Pix, presets
-from keras_gans.models._spectral import spectral
+from keras_gans.layers import spectral
 from keras_gans.models.cgan.cgan_networks import (
     cgan_conv_discriminator,
     cgan_maxout_discriminator,

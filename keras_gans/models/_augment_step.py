@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gans import augment as augment_lib
+from keras_gans.layers import augment as augment_lib
 
 __all__ = ["AugmentMixin"]
 

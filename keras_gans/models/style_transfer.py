@@ -6,7 +6,7 @@ This module re-exports the old public names for one release.
 
 import warnings
 
-from keras_gans.images import load_image
+from keras_gans.data.images import load_image
 from keras_gans.models.style._saving import compile_from_config
 from keras_gans.models.style.neural_style_transfer import (
     INITS,

@@ -5,8 +5,8 @@ import keras
 from keras import layers
 
 from keras_gans.layers import Maxout, MinibatchStdDev
+from keras_gans.layers.spectral_normalization import spectral
 from keras_gans.models._shapes import image_geometry
-from keras_gans.models._spectral import spectral
 from keras_gans.models.dcgan.dcgan_networks import (
     DCGAN_INIT,
     conv_trunk,

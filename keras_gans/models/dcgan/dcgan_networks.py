@@ -3,9 +3,9 @@
 import keras
 from keras import layers
 
+from keras_gans.layers.batch_normalization import BatchNormalization
+from keras_gans.layers.spectral_normalization import spectral
 from keras_gans.models._shapes import image_geometry
-from keras_gans.models._spectral import spectral
-from keras_gans.normalization import BatchNormalization
 from keras_gans.utils import check_image_size, check_int
 
 __all__ = [

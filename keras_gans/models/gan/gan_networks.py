@@ -4,8 +4,8 @@ import keras
 from keras import layers
 
 from keras_gans.layers import Maxout
+from keras_gans.layers.spectral_normalization import spectral
 from keras_gans.models._shapes import image_geometry
-from keras_gans.models._spectral import spectral
 
 __all__ = ["gan_discriminator", "gan_generator"]
 

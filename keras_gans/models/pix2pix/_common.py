@@ -2,7 +2,7 @@
 
 from keras import layers
 
-from keras_gans.normalization import BatchNormalization
+from keras_gans.layers.batch_normalization import BatchNormalization
 from keras_gans.utils import check_choice
 
 __all__ = ["NORMALIZATIONS", "PIX2PIX_INIT"]

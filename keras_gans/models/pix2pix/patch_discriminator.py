@@ -3,7 +3,7 @@
 import keras
 from keras import layers
 
-from keras_gans.models._spectral import spectral
+from keras_gans.layers.spectral_normalization import spectral
 from keras_gans.models.pix2pix._common import (
     PIX2PIX_INIT,
     _check_normalization,

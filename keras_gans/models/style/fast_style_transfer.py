@@ -32,7 +32,7 @@ from keras import ops
 
 from keras_gans import export as export_lib
 from keras_gans import utils
-from keras_gans.images import load_image
+from keras_gans.data.images import load_image
 from keras_gans.models import _checks
 from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.style._saving import compile_from_config, without_vgg_file

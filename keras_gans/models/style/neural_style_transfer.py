@@ -37,7 +37,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import utils
-from keras_gans.images import load_image
+from keras_gans.data.images import load_image
 from keras_gans.models.style._saving import compile_from_config, without_vgg_file
 from keras_gans.models.style.perceptual_loss import MIN_IMAGE_SIZE, PerceptualLoss
 from keras_gans.models.style.vgg_features import CONTENT_LAYER, STYLE_LAYERS

@@ -17,69 +17,6 @@ from keras_gans import utils
 
 __all__ = ["load_image", "read_image_array"]
 
-_ORIENTATION_TAG = 0x0112  # EXIF Orientation: 1 upright ... 8
-
-
-def _inspect_file(path):
-    """Decodes an image file once: `(orientation, (width, height), mode, format)`.
-
-    The whole file is decoded (JPEGs at reduced scale, which still reads
-    every byte), so a truncated or corrupt body is found here, at load time,
-    not later inside a `tf.data` pipeline. `(width, height)` is the size as
-    displayed, after the EXIF orientation. Paths may be local or any
-    `tf.io.gfile` file system.
-
-    Raises:
-        ValueError: the file cannot be read or decoded; the message names it.
-    """
-    import tensorflow as tf
-    from PIL import Image
-
-    try:
-        with tf.io.gfile.GFile(path, "rb") as f, Image.open(f) as image:
-            mode, fmt, size = image.mode, image.format, image.size
-            try:
-                orientation = int(image.getexif().get(_ORIENTATION_TAG, 1))
-            except Exception:  # noqa: BLE001 - a broken EXIF block: upright
-                orientation = 1
-            if fmt == "JPEG":
-                image.draft(image.mode, (1, 1))  # decode at 1/8 scale: faster
-            image.load()
-    except Exception as error:  # noqa: BLE001 - PIL raises many types
-        raise ValueError(
-            f"Cannot decode image file {path!r} ({type(error).__name__}: {error})"
-        ) from error
-    if orientation not in range(1, 9):
-        orientation = 1
-    if orientation >= 5:  # 5..8 swap width and height
-        size = size[::-1]
-    return orientation, size, mode, fmt
-
-
-def _orient(image, orientation):
-    """Applies an EXIF orientation (1..8) to a tensor `(H, W, C)`, as
-    `PIL.ImageOps.exif_transpose` does."""
-    import tensorflow as tf
-
-    image = tf.convert_to_tensor(image)
-
-    def transpose(x):
-        return tf.transpose(x, [1, 0, 2])
-
-    branches = [
-        lambda: image,  # 0: unused
-        lambda: image,  # 1: upright
-        lambda: tf.reverse(image, [1]),  # 2: mirrored
-        lambda: tf.image.rot90(image, 2),  # 3: upside down
-        lambda: tf.reverse(image, [0]),  # 4: flipped
-        lambda: transpose(image),  # 5: transposed
-        lambda: tf.image.rot90(image, 3),  # 6: rotate 90 clockwise
-        lambda: tf.image.rot90(transpose(image), 2),  # 7: transversed
-        lambda: tf.image.rot90(image, 1),  # 8: rotate 90 counter-clockwise
-    ]
-    index = tf.clip_by_value(tf.cast(orientation, tf.int32), 0, 8)
-    return tf.switch_case(index, branches)
-
 
 def read_image_array(path, channels=None):
     """Decodes an image file at its own bit depth, EXIF orientation applied.
@@ -163,33 +100,6 @@ def _read_file(path):
     """Decodes an image file to RGB `(H, W, 3)` at its own bit depth (uint8,
     or uint16 for a 16-bit file; `check_pixel_range` scales by it)."""
     return read_image_array(path, channels=3)
-
-
-def _to_channels(image, channels):
-    """uint8 `(h, w, 1..4)` (grey, grey+alpha, RGB, RGBA) -> `channels` (1, 3, 4).
-
-    Alpha is dropped (not composited) or added opaque; RGB becomes grey with
-    `tf.image.rgb_to_grayscale`'s weights.
-    """
-    import tensorflow as tf
-
-    c = tf.shape(image)[-1]
-    opaque = tf.fill(
-        tf.concat([tf.shape(image)[:2], [1]], 0), tf.constant(255, tf.uint8)
-    )
-    grey, colour = image[..., :1], image[..., : tf.minimum(c, 3)]
-    rgb = tf.cond(c >= 3, lambda: colour, lambda: tf.tile(grey, [1, 1, 3]))
-    if channels == 3:
-        return tf.ensure_shape(rgb, (None, None, 3))
-    if channels == 4:
-        alpha = tf.cond(tf.equal(c % 2, 0), lambda: image[..., -1:], lambda: opaque)
-        return tf.ensure_shape(tf.concat([rgb, alpha], -1), (None, None, 4))
-
-    def to_grey():
-        x = tf.image.rgb_to_grayscale(tf.cast(rgb, tf.float32))
-        return tf.cast(tf.round(x), tf.uint8)
-
-    return tf.ensure_shape(tf.cond(c >= 3, to_grey, lambda: grey), (None, None, 1))
 
 
 def load_image(image, size=None):

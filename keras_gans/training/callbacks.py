@@ -28,9 +28,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import evaluation, plotting, summaries, utils
-from keras_gans.coverage import CollapseMonitor
-from keras_gans.summaries import TensorBoardScalars, Throughput
+from keras_gans import plotting, utils
+from keras_gans.metrics import evaluation
+from keras_gans.training import summaries
+from keras_gans.training.coverage import CollapseMonitor
+from keras_gans.training.summaries import TensorBoardScalars, Throughput
 
 __all__ = [
     "CollapseMonitor",

@@ -24,11 +24,14 @@ counted in a logged warning.
 import logging
 import os
 
-import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import data, pairs, utils
+from keras_gans import utils
+from keras_gans.data._download import download_and_extract
+from keras_gans.data._pipeline import DECODABLE_FORMATS, check_not_empty
+from keras_gans.data.image_folder import IMAGE_EXTENSIONS
+from keras_gans.data.pairs import digit_pairs
 
 __all__ = [
     "CYCLEGAN_DATASETS",
@@ -63,7 +66,6 @@ CYCLEGAN_URL = (
     "https://people.eecs.berkeley.edu/~taesung_park/CycleGAN/datasets/{name}.zip"
 )
 SUBSETS = ("train", "test")
-_DECODABLE_FORMATS = ("BMP", "GIF", "JPEG", "PNG")
 
 
 def download_cyclegan_dataset(name, cache_dir=None, origin=None):
@@ -90,18 +92,13 @@ def download_cyclegan_dataset(name, cache_dir=None, origin=None):
         ds = unpaired_folder_dataset(root, "train")
     """
     utils.check_choice("name", name, CYCLEGAN_DATASETS)
-    origin = origin or CYCLEGAN_URL.format(name=name)
-    if cache_dir is not None:
-        cache_dir = os.path.abspath(os.path.expanduser(os.fspath(cache_dir)))
-        os.makedirs(cache_dir, exist_ok=True)
-    archive = keras.utils.get_file(
-        fname=f"{name}.zip", origin=origin, extract=False, cache_dir=cache_dir
+    return download_and_extract(
+        origin or CYCLEGAN_URL.format(name=name),
+        f"{name}.zip",
+        f"{name}_unpacked",
+        name,
+        cache_dir,
     )
-    target = os.path.join(os.path.dirname(archive), f"{name}_unpacked")
-    if not os.path.isdir(target):
-        pairs.safe_extract(archive, target)  # whole or not at all
-    nested = os.path.join(target, name)  # the archives hold one `<name>/` folder
-    return nested if os.path.isdir(nested) else target
 
 
 def _image_problem(path):
@@ -113,8 +110,8 @@ def _image_problem(path):
             fmt = image.format
     except Exception as error:  # PIL raises many types for bad data
         return f"unreadable image ({type(error).__name__}: {error})"
-    if fmt not in _DECODABLE_FORMATS:
-        return f"format {fmt} cannot be decoded (use {', '.join(_DECODABLE_FORMATS)})"
+    if fmt not in DECODABLE_FORMATS:
+        return f"format {fmt} cannot be decoded (use {', '.join(DECODABLE_FORMATS)})"
     return None
 
 
@@ -134,7 +131,7 @@ def domain_files(path, skip_bad=False):
         os.path.join(path, f)
         for f in os.listdir(path)
         if not f.startswith(".")
-        and f.lower().endswith(data.IMAGE_EXTENSIONS)
+        and f.lower().endswith(IMAGE_EXTENSIONS)
         and os.path.isfile(os.path.join(path, f))
     )
     good, bad = [], []
@@ -266,7 +263,7 @@ def unpaired_folder_dataset(
             )
     files_a, files_b = (domain_files(f, skip_bad) for f in folders)
     n = max(len(files_a), len(files_b))
-    data._check_not_empty(n, batch_size, drop_remainder, f"path={root!r}")
+    check_not_empty(n, batch_size, drop_remainder, f"path={root!r}")
     common = (n, image_size, load_size, jitter, shuffle, seed)
     a = _domain(files_a, *common, 0, channels)
     b = _domain(files_b, *common, 1, channels)
@@ -302,7 +299,7 @@ def digit_unpaired_dataset(
     (TensorShape([4, 32, 32, 1]), TensorShape([4, 32, 32, 1]))
     """
     batch_size = utils.check_int("batch_size", batch_size, minimum=1)
-    edges, digits, _ = pairs.digit_pairs(subset, pad_to)
+    edges, digits, _ = digit_pairs(subset, pad_to)
     domains = []
     for k, images in enumerate((digits, edges)):
         ds = tf.data.Dataset.from_tensor_slices(_to_float(images))
@@ -322,5 +319,5 @@ def digit_heldout_pairs(pad_to=32):
         `(digits, edges, labels)`: float32 `(1000, pad_to, pad_to, 1)` in
         [-1, 1] twice and int64 `(1000,)`.
     """
-    edges, digits, labels = pairs.digit_pairs("test", pad_to)
+    edges, digits, labels = digit_pairs("test", pad_to)
     return _to_float(digits), _to_float(edges), labels

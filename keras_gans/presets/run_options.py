@@ -10,8 +10,8 @@ runs the result.
 
 import argparse
 
-from keras_gans import distribute
-from keras_gans.checkpointing import DEFAULT_CHECKPOINT_SECONDS
+from keras_gans.training import distribute
+from keras_gans.training.checkpointing import DEFAULT_CHECKPOINT_SECONDS
 
 __all__ = [
     "preset_parser",

@@ -1,25 +1,6 @@
-"""Presets: trained models of the zoo by name, and the recipes that train them.
-
-A preset names a model class, a one-line description, trained weights shipped
-inside the package (no network) with the quality figures they reached, and
-the recipe of the run that trained them: model and compile arguments,
-data, epochs, batch size, seed, sample grid and evaluation. The recipes are
-data (`keras_gans/models/*_presets.py`); `keras_gans.runner.run_preset`
-applies them, and `keras-gans train PRESET` runs one from a shell.
-
-- `list_presets()`: name, class, description, figures and whether weights
-  ship, for every preset;
-- `load(name)`: the trained model, ready to sample and to train further;
-- `build(name, **overrides)`: a fresh, untrained model built and compiled as
-  the preset's recipe does (`overrides` replace constructor arguments).
-
-Example:
-
->>> model = keras_gans.presets.build("dcgan_digits", generator_filters=4,
-...                                  discriminator_filters=4, latent_dim=8)
->>> model.sample_shape
-(28, 28, 1)
-"""
+"""The catalog of presets: list, get, load and build them, and what a
+preset's recipe builds besides its model (its data, sample grid and training
+schedule). Exported as `keras_gans.presets`."""
 
 import copy
 import os
@@ -27,9 +8,12 @@ import os
 import keras
 import tensorflow as tf
 
-from keras_gans import callbacks as callbacks_lib
-from keras_gans import data, devices, pairs, recipe_evaluation, unpaired
+from keras_gans import data
+from keras_gans.data import pairs, unpaired
 from keras_gans.models import registry
+from keras_gans.presets import recipe_evaluation
+from keras_gans.training import callbacks as callbacks_lib
+from keras_gans.training import devices
 
 __all__ = [
     "MIXED_PRECISION",

@@ -17,7 +17,7 @@ import pathlib
 import shutil
 import time
 
-from keras_gans import checkpointing
+from keras_gans.training import checkpointing
 
 __all__ = ["RUN_RECORD", "prepare", "run_record"]
 

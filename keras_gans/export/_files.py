@@ -104,7 +104,7 @@ def _version_path(export_dir, version):
     return path
 
 
-def _write_archive(archive, export_dir, version):
+def write_archive(archive, export_dir, version):
     """Writes `archive` to `export_dir/<version>` whole or not at all.
 
     The SavedModel is written under a temporary name that TF Serving ignores
@@ -150,7 +150,7 @@ def _copy_tree_model_last(source, target):
         tf.io.gfile.copy(source_file, _join(folder, name), overwrite=False)
 
 
-def _write_onnx(archive, export_dir, version, opset=17):
+def write_onnx(archive, export_dir, version, opset=17):
     """Converts `archive`'s `serving_default` to `export_dir/<version>/model.onnx`."""
     try:
         import tf2onnx

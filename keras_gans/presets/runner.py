@@ -59,16 +59,17 @@ import time
 import keras
 import tensorflow as tf
 
-from keras_gans import callbacks as callbacks_lib
-from keras_gans import checkpointing, coverage, devices, distribute, run_folder, utils
 from keras_gans import export as export_lib
-from keras_gans.run_options import (
+from keras_gans import utils
+from keras_gans.presets.run_options import (
     _check_args,
     preset_parser,
     preset_recipe,
     recipe_parser,
     strategy_for_recipe,
 )
+from keras_gans.training import callbacks as callbacks_lib
+from keras_gans.training import checkpointing, coverage, devices, distribute, run_folder
 
 __all__ = [
     "DEFAULT_CHECKPOINT_SECONDS",
@@ -379,7 +380,7 @@ def _evaluate_callbacks(model, eval_every, eval_metrics, eval_real, evaluate=Non
         )
     if not eval_every:
         return []
-    from keras_gans import evaluation
+    from keras_gans.metrics import evaluation
 
     conditional = getattr(model, "num_classes", None) is not None
     labels = None
@@ -436,7 +437,8 @@ def run_preset(name, argv=None, parser_class=None):
     """
     import sys
 
-    from keras_gans import presets, recipe_evaluation
+    from keras_gans import presets
+    from keras_gans.presets import recipe_evaluation
 
     preset = presets.get(name)
     name = preset["name"]

@@ -17,7 +17,9 @@ import functools
 
 import numpy as np
 
-from keras_gans import evaluation, metrics, pairs, unpaired, utils
+from keras_gans import metrics, utils
+from keras_gans.data import pairs, unpaired
+from keras_gans.metrics import evaluation
 
 __all__ = [
     "EVALUATIONS",

@@ -34,10 +34,10 @@ import inspect
 import keras
 import tensorflow as tf
 
-from keras_gans._export_files import (
-    _write_archive,
-    _write_onnx,
+from keras_gans.export._files import (
     next_version,
+    write_archive,
+    write_onnx,
 )
 from keras_gans.utils import check_choice, is_int, to_uint8
 
@@ -167,8 +167,8 @@ def export_generator(
     check_choice("format", format, FORMATS)
     archive = make_archive(output=output, **options)
     if format == "onnx":
-        return _write_onnx(archive, export_dir, version)
-    return _write_archive(archive, export_dir, version)
+        return write_onnx(archive, export_dir, version)
+    return write_archive(archive, export_dir, version)
 
 
 def _check_options(make_archive, options, model):
@@ -427,7 +427,7 @@ def export_image_to_image(
         input_name=input_name,
         size_multiple=size_multiple,
     )
-    return _write_archive(archive, export_dir, version)
+    return write_archive(archive, export_dir, version)
 
 
 def image_to_image_endpoints_archive(
@@ -461,7 +461,7 @@ def image_to_image_endpoints_archive(
     ...                         keras.layers.Conv2D(1, 1)])
     >>> archive = image_to_image_endpoints_archive({"AtoB": net}, "AtoB")
     >>> import tempfile
-    >>> path = _write_archive(archive, tempfile.mkdtemp(), None)
+    >>> path = write_archive(archive, tempfile.mkdtemp(), None)
     >>> sorted(tf.saved_model.load(path).signatures)
     ['AtoB', 'serving_default']
     """

@@ -20,11 +20,14 @@ cannot decode) raise a `ValueError` naming the file, or, with
 import logging
 import os
 
-import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import data, images, utils
+from keras_gans import utils
+from keras_gans.data._decode import MODE_CHANNELS, inspect_file, orient
+from keras_gans.data._download import download_and_extract, safe_extract
+from keras_gans.data._pipeline import DECODABLE_FORMATS
+from keras_gans.data.digits import load_digits_sample
 
 __all__ = [
     "CACHE_LIMIT_BYTES",
@@ -59,10 +62,6 @@ DIRECTIONS = ("AtoB", "BtoA")
 #: when they take at most this many bytes (uint8 pixels).
 CACHE_LIMIT_BYTES = 2 * 1024**3
 
-# PIL format and mode -> what `tf.io.decode_image` reads and the channels.
-_DECODABLE_FORMATS = ("BMP", "GIF", "JPEG", "PNG")
-_MODE_CHANNELS = {"1": 1, "L": 1, "LA": 2, "RGB": 3, "YCbCr": 3, "P": 3, "RGBA": 4}
-
 
 def download_pix2pix_dataset(name, cache_dir=None, origin=None):
     """Downloads and unpacks an official pix2pix dataset; returns its folder.
@@ -86,107 +85,13 @@ def download_pix2pix_dataset(name, cache_dir=None, origin=None):
         ds = pix2pix_folder_dataset(os.path.join(root, "train"), "BtoA")
     """
     utils.check_choice("name", name, PIX2PIX_DATASETS)
-    origin = origin or PIX2PIX_URL.format(name=name)
-    if cache_dir is not None:
-        # get_file falls back to /tmp/.keras for a folder that does not exist.
-        cache_dir = os.path.abspath(os.path.expanduser(os.fspath(cache_dir)))
-        os.makedirs(cache_dir, exist_ok=True)
-    archive = keras.utils.get_file(
-        fname=f"{name}.tar.gz", origin=origin, extract=False, cache_dir=cache_dir
+    return download_and_extract(
+        origin or PIX2PIX_URL.format(name=name),
+        f"{name}.tar.gz",
+        f"{name}_extracted",  # the folder keras.utils.get_file(extract=True) uses
+        name,
+        cache_dir,
     )
-    # The folder keras.utils.get_file(extract=True) would use.
-    path = os.path.join(os.path.dirname(archive), f"{name}_extracted")
-    if not os.path.isdir(path):
-        safe_extract(archive, path)
-    nested = os.path.join(path, name)  # the archives hold one `<name>/` folder
-    return nested if os.path.isdir(nested) else path
-
-
-def safe_extract(archive, path):
-    """Unpacks a tar or zip archive into the folder `path`, refusing unsafe members.
-
-    Every member must land inside `path`: absolute names, `..` escapes,
-    links pointing outside `path`, and device or FIFO files are refused
-    before anything is written. The archive is unpacked into a temporary
-    sibling folder that is renamed to `path` when complete, so `path`
-    appears whole or not at all. On Python versions with tar extraction
-    filters, `filter="data"` is applied as well.
-
-    Args:
-        archive: str. A tar file (plain, gzip, bz2 or xz) or a zip file.
-        path: str. The folder to create.
-
-    Raises:
-        ValueError: the archive is neither a tar nor a zip file, or a member
-            would land outside `path` (the member and the archive are named).
-    """
-    import shutil
-    import tarfile
-    import uuid
-    import zipfile
-
-    archive, path = os.fspath(archive), os.path.abspath(os.fspath(path))
-    root = os.path.realpath(path)
-    temporary = f"{path}.tmp-{uuid.uuid4().hex}"
-    if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zipped:
-            for member in zipped.infolist():
-                is_link = (member.external_attr >> 16) & 0o170000 == 0o120000
-                destination = os.path.realpath(os.path.join(root, member.filename))
-                if is_link or not (
-                    destination == root or destination.startswith(root + os.sep)
-                ):
-                    raise ValueError(
-                        f"Unsafe member {member.filename!r} in archive "
-                        f"{archive!r}: it would extract outside {path!r}."
-                    )
-            try:
-                zipped.extractall(temporary)
-                os.replace(temporary, path)
-            finally:
-                shutil.rmtree(temporary, ignore_errors=True)
-        return path
-    if not tarfile.is_tarfile(archive):
-        raise ValueError(f"Not a tar or zip archive: {archive!r}")
-    with tarfile.open(archive) as tar:
-        members = tar.getmembers()
-        for member in members:
-            _check_member(member, root, archive)
-        os.makedirs(temporary)
-        try:
-            if hasattr(tarfile, "data_filter"):
-                tar.extractall(temporary, members=members, filter="data")
-            else:  # pragma: no cover - Python < 3.11.4; members checked above
-                tar.extractall(temporary, members=members)
-            os.replace(temporary, path)
-        finally:
-            if os.path.isdir(temporary):
-                shutil.rmtree(temporary, ignore_errors=True)
-    return path
-
-
-def _check_member(member, root, archive):
-    """Raises a `ValueError` when a tar member would land outside `root`."""
-
-    def inside(target):
-        resolved = os.path.realpath(os.path.join(root, target))
-        return resolved == root or resolved.startswith(root + os.sep)
-
-    problem = None
-    if os.path.isabs(member.name) or not inside(member.name):
-        problem = "would be written outside the target folder"
-    elif member.issym() and not inside(
-        os.path.join(os.path.dirname(member.name), member.linkname)
-    ):
-        problem = f"is a link to {member.linkname!r}, outside the target folder"
-    elif member.islnk() and not inside(member.linkname):
-        problem = f"is a hard link to {member.linkname!r}, outside the target folder"
-    elif member.isdev() or member.isfifo():
-        problem = "is a device or FIFO file"
-    if problem:
-        raise ValueError(
-            f"Refusing to extract {archive!r}: member {member.name!r} {problem}."
-        )
 
 
 def _pair_problem(path, channels):
@@ -194,13 +99,13 @@ def _pair_problem(path, channels):
     A|B image (`None` when it is), its EXIF orientation and its size. The
     file is decoded in full."""
     try:
-        orientation, size, mode, fmt = images._inspect_file(path)
+        orientation, size, mode, fmt = inspect_file(path)
     except ValueError as error:
         return f"unreadable image ({error.__cause__ or error})", 1, (0, 0)
     width = size[0]
-    if fmt not in _DECODABLE_FORMATS:
+    if fmt not in DECODABLE_FORMATS:
         return (
-            f"format {fmt} cannot be decoded (use {', '.join(_DECODABLE_FORMATS)})",
+            f"format {fmt} cannot be decoded (use {', '.join(DECODABLE_FORMATS)})",
             1,
             size,
         )
@@ -210,7 +115,7 @@ def _pair_problem(path, channels):
             orientation,
             size,
         )
-    found = _MODE_CHANNELS.get(mode)
+    found = MODE_CHANNELS.get(mode)
     if found != channels:
         return (
             f"{found or 'unknown'} channel(s) (mode {mode}), expected {channels}",
@@ -372,7 +277,7 @@ def pix2pix_folder_dataset(
         image = tf.io.decode_image(
             tf.io.read_file(file), channels=channels, expand_animations=False
         )
-        image = images._orient(image, orientation)  # upright, as viewers show it
+        image = orient(image, orientation)  # upright, as viewers show it
         a, b = _split(image, direction)
         return tf.concat([a, b], axis=-1)  # (H, W, 2C) uint8: one crop for both
 
@@ -455,7 +360,7 @@ def digit_pairs(subset=None, pad_to=32):
         and int64 `(n,)`.
     """
     pad_to = utils.check_int("pad_to", pad_to, minimum=28)
-    images, labels = data.load_digits_sample(subset)
+    images, labels = load_digits_sample(subset)
     top = (pad_to - 28) // 2
     pad = [(0, 0), (top, pad_to - 28 - top), (top, pad_to - 28 - top)]
     digits = np.pad(images, pad)

@@ -287,7 +287,7 @@ class DivergenceGuard(keras.callbacks.Callback):
     >>> guard.check_logs({"d_loss": float("nan")}, step=4)
     Traceback (most recent call last):
     ...
-    keras_gans.checkpointing.DivergedError: Training diverged at step 4: non-finite d_loss=nan.
+    keras_gans.training.checkpointing.DivergedError: Training diverged at step 4: non-finite d_loss=nan.
     """
 
     def __init__(self, check_weights_every=1, initial_step=0):
