@@ -17,7 +17,10 @@ Models (papers' sizes):
 - `pggan128`: ProgressiveGAN (latent 512, fmap_base 8192, fmap_max 512) at
   its stable 128x128 stage, minibatch 16;
 - `fast_style256`: FastStyleTransfer (Johnson et al.), 256x256, batch 4,
-  VGG19 with random weights (`vgg_weights=None`: same FLOPs, no download).
+  VGG19 with random weights (`vgg_weights=None`: same FLOPs, no download);
+- `stylegan2_256`: StyleGAN2 at 256x256 as StyleGAN2-ADA's `paper256`
+  (`channel_base=16384`, mbstd 8; config F otherwise), batch 32, with its
+  lazy R1 and path-length steps, style mixing and EMA.
 
 Precisions: `float32`, `mixed_bfloat16`, `mixed_float16` (the model's
 `dtype` policy; fp16 adds loss scaling); XLA: `jit_compile` off and on.
@@ -70,6 +73,11 @@ PAPER = {
         16,
     ),
     "fast_style256": ("FastStyleTransfer", dict(vgg_weights=None), 4),
+    "stylegan2_256": (
+        "StyleGAN2",
+        dict(image_size=256, channels=3, channel_base=16384, mbstd_group_size=8),
+        32,
+    ),
 }
 TINY = {
     "dcgan64": (
@@ -96,6 +104,19 @@ TINY = {
         "FastStyleTransfer",
         dict(vgg_weights=None, filters=4, num_residual_blocks=1),
         2,
+    ),
+    "stylegan2_256": (
+        "StyleGAN2",
+        dict(
+            image_size=16,
+            channels=3,
+            latent_dim=8,
+            w_dim=8,
+            mapping_layers=2,
+            channel_base=32,
+            channel_max=8,
+        ),
+        4,
     ),
 }
 TINY_STYLE_SIZE = 32
@@ -141,7 +162,7 @@ def batch_arrays(model, class_name, batch_size, style_size):
         )
     if class_name == "FastStyleTransfer":
         return (images(style_size, style_size, 3),)
-    if class_name == "ProgressiveGAN":
+    if class_name in ("ProgressiveGAN", "StyleGAN2"):
         return (images(model.image_size, model.image_size, model.channels),)
     return (images(*model.generator.output_shape[1:]),)
 

@@ -147,6 +147,21 @@ CONFIGS = {
             ("r32", 6, 32),
         ]
     },
+    # StyleGAN2, the stylegan2_digits preset's networks (lazy R1 and path
+    # length on their steps, style mixing, EMA): batches at full size.
+    "stylegan2_digits": dict(
+        model="StyleGAN2",
+        kwargs=dict(
+            image_size=32,
+            channels=1,
+            latent_dim=128,
+            w_dim=128,
+            channel_base=512,
+            channel_max=64,
+        ),
+        batch_size=32,
+        data="progressive",
+    ),
 }
 JIT_SETTINGS = {"both": (False, True), "on": (True,), "off": (False,)}
 SEED = 0
@@ -186,7 +201,7 @@ def pair_batches(model, batch_size, rng):
 
 def progressive_batches(model, batch_size, rng):
     """`(images,)` at `image_size` (the final resolution) for ProgressiveGAN
-    (the train step pools them to the phase's resolution)."""
+    (the train step pools them to the phase's resolution) and StyleGAN2."""
     size = model.image_size
     return (_random_images(rng, batch_size, (size, size, model.channels)),)
 
