@@ -22,7 +22,9 @@ The package's files: `digits.py`, `arrays.py`, `tfds.py`, `image_folder.py`
 (the loaders above); `images.py` (`keras_gans.images`: one image file as
 pixels); `pairs.py` (`keras_gans.pairs`: A|B pairs for Pix2Pix) and
 `unpaired.py` (`keras_gans.unpaired`: A/B folders for CycleGAN), which share
-one download-and-extract (`_download.py`) and one file check (`_decode.py`).
+one download-and-extract (`_download.py`) and one file check (`_decode.py`);
+`kinds.py`: the data kinds a preset's recipe names, as a table of builders
+(`build_data`, `@data_kind(name)`).
 """
 
 from keras_gans.data.arrays import from_arrays, to_unit_range
@@ -33,9 +35,21 @@ from keras_gans.data.digits import (
     load_digits_sample,
 )
 from keras_gans.data.image_folder import IMAGE_EXTENSIONS, from_image_folder
+from keras_gans.data.kinds import (
+    HELDOUT_FRACTION,
+    DataRequest,
+    build_data,
+    data_kind,
+    data_kinds,
+)
 from keras_gans.data.tfds import from_tfds
 
 __all__ = [
+    "HELDOUT_FRACTION",
+    "DataRequest",
+    "build_data",
+    "data_kind",
+    "data_kinds",
     "DIGITS_ASSET",
     "DIGITS_TRAIN_SIZE",
     "IMAGE_EXTENSIONS",

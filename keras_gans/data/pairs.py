@@ -37,6 +37,7 @@ __all__ = [
     "digit_edges",
     "digit_pairs",
     "digit_pairs_dataset",
+    "digit_pairs_heldout",
     "download_pix2pix_dataset",
     "pair_files",
     "pix2pix_folder_dataset",
@@ -366,6 +367,21 @@ def digit_pairs(subset=None, pad_to=32):
     digits = np.pad(images, pad)
     edges = digit_edges(digits)
     return edges[..., None], digits[..., None], labels
+
+
+def digit_pairs_heldout(pad_to=32):
+    """The 1000 held-out `(edges, digits, labels)` pairs, for evaluation.
+
+    Returns:
+        `(edges, digits, labels)`: float32 `(1000, pad_to, pad_to, 1)` in
+        [-1, 1] twice and int64 `(1000,)`.
+    """
+    edges, digits, labels = digit_pairs("test", pad_to=pad_to)
+
+    def to_float(x):
+        return np.asarray(utils.to_unit_range(x))
+
+    return to_float(edges), to_float(digits), labels
 
 
 def digit_pairs_dataset(

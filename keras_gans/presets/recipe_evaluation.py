@@ -17,8 +17,9 @@ import functools
 
 import numpy as np
 
-from keras_gans import metrics, utils
+from keras_gans import metrics
 from keras_gans.data import pairs, unpaired
+from keras_gans.data.pairs import digit_pairs_heldout
 from keras_gans.metrics import evaluation
 
 __all__ = [
@@ -43,16 +44,6 @@ def to_classifier_size(images, size=32):
     images = np.repeat(np.repeat(images, factor, axis=1), factor, axis=2)
     pad = (size - 28) // 2
     return images[:, pad : size - pad, pad : size - pad, :]
-
-
-def digit_pairs_heldout(image_size=32):
-    """The 1000 held-out `(edges, digits, labels)` pairs, images in [-1, 1]."""
-    edges, digits, labels = pairs.digit_pairs("test", pad_to=image_size)
-
-    def to_float(x):
-        return np.asarray(utils.to_unit_range(x))
-
-    return to_float(edges), to_float(digits), labels
 
 
 def _l1(translated, targets):
