@@ -338,25 +338,30 @@ class StyleGAN2(AdversarialModel):
         """The path-length penalty of a fresh batch (Karras et al. 2020, eq. 4).
 
         For `batch_size // pl_batch_shrink` latents (style-mixed as in
-        training): `|J_w^T y|`, the gradient with respect to the per-layer
-        latents `ws` of `sum(g(ws) · y)` with `y ~ N(0, 1) / sqrt(H W)`,
-        as `sqrt(mean over layers of the squared norm over w_dim)`; the
-        running mean `pl_mean` moves towards the batch mean by `pl_decay`
+        training): the path lengths `|J_w^T y|` (`path_lengths`); the
+        running mean `pl_mean` moves towards their batch mean by `pl_decay`
         (and is updated), and the penalty is the mean of `(length -
         pl_mean)²`, the new `pl_mean` taking part in the gradient as in the
         official code. Returns the scalar penalty (unweighted)."""
+        penalty, pl_mean = self._path_length_terms(batch_size, generator)
+        self.pl_mean.assign(ops.stop_gradient(pl_mean))
+        return penalty
+
+    def _path_length_terms(self, batch_size, generator=None):
+        """`(penalty, new pl_mean)`, `pl_mean` itself left as it is (under a
+        distribution strategy its synchronised update must stay out of the
+        lazy `tf.cond`). The latents' pass leaves `w_avg` alone."""
         generator = self.generator if generator is None else generator
         n = ops.maximum(batch_size // self.pl_batch_shrink, 1)
         inputs = self.generator_inputs(n, None)
         ws = generator.mapped_ws(
-            inputs["noise"], inputs.get("mix_noise"), inputs.get("mix_cutoff"), True
+            inputs["noise"], inputs.get("mix_noise"), inputs.get("mix_cutoff")
         )  # (n, num_ws, w_dim)
         shape = (n, self.image_size, self.image_size, self.channels)
         y = tf.random.stateless_normal(shape, self.stream_seed())
         lengths = path_lengths(generator, ws, y, inputs["noise_seed"])  # (n,)
         pl_mean = self.pl_mean + self.pl_decay * (ops.mean(lengths) - self.pl_mean)
-        self.pl_mean.assign(ops.stop_gradient(pl_mean))
-        return ops.mean(ops.square(lengths - pl_mean))
+        return ops.mean(ops.square(lengths - pl_mean)), pl_mean
 
     def generator_penalties(self, g_inputs, condition):
         """Lazy path-length regularisation: every `pl_interval` G updates (by
@@ -369,9 +374,12 @@ class StyleGAN2(AdversarialModel):
         if interval == 1:
             return {"pl": (self.path_length_penalty(batch), self.pl_weight)}, {}
         due = ops.equal(self.g_optimizer.iterations % interval, 0)
-        value = tf.cond(
-            due, lambda: self.path_length_penalty(batch), lambda: tf.constant(0.0)
+        value, pl_mean = tf.cond(
+            due,
+            lambda: self._path_length_terms(batch),
+            lambda: (tf.constant(0.0), tf.identity(self.pl_mean)),
         )
+        self.pl_mean.assign(ops.stop_gradient(pl_mean))
         weights = {"pl": ops.cast(due, "float32")}
         return {"pl": (value, interval * self.pl_weight)}, weights
 

@@ -119,6 +119,7 @@ class StyleGAN2Discriminator(keras.Model):
             self.mbstd = layers.MinibatchStdDev(
                 self.mbstd_group_size, name="mbstd", dtype=dtype
             )
+            self.mbstd.build((None, 4, 4, nc(4)))
             extra = 1
         c4 = nc(4)
         self.conv_4x4 = conv(c4, 3, (None, 4, 4, c4 + extra), "conv_4x4")

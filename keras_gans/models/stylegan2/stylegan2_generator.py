@@ -117,6 +117,8 @@ class StyleGAN2Generator(keras.Model):
         self.num_ws = 2 * len(self.resolutions)
 
         self.pixel_norm = layers.PixelNorm(name="pixel_norm", dtype=dtype)
+        self.pixel_norm.build((None, self.latent_dim))  # every layer built: fit
+        # under a tf.distribute strategy needs no symbolic call
         self.mapping_dense = []
         features = self.latent_dim
         for i in range(self.mapping_layers):
