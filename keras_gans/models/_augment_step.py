@@ -26,6 +26,10 @@ class AugmentMixin:
     judged image is transformed, so geometric stages (translation, cutout,
     ADA's affine stages) break its alignment with the input; use
     `DiffAugment("color")` there.
+
+    Needs from the model: `seed_generator` (its seed stream),
+    `replica_seed()` (a per-replica stateless seed or `None`) and the
+    `_trackers` dict (the pipeline's logged values get trackers there).
     """
 
     augment_pipeline = None

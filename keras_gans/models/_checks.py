@@ -176,7 +176,11 @@ def _named_data_errors():
 class DataChecks:
     """Mixin for `keras.Model` subclasses: `fit` and `evaluate` check their
     data with `check_batch_spec` (static) and `batch_value_checks` (values),
-    which subclasses override."""
+    which subclasses override.
+
+    Needs from the model: `keras.Model`'s `fit` and `evaluate` after it in
+    the bases; nothing else (the two checks default to accepting anything).
+    """
 
     def check_batch_spec(self, spec):
         """Raises a named `ValueError` unless batches of this structure of

@@ -15,8 +15,11 @@ KERAS_COMPILE_KEYS = ("jit_compile", "steps_per_execution", "run_eagerly")
 
 
 class CompileConfigMixin:
-    """For a model with `g_optimizer`, `d_optimizer`, `_compile_args` (the
-    plain `compile` arguments) and `compile(g_optimizer=, d_optimizer=, ...)`.
+    """Saves and restores the compile configuration of a two-network model.
+
+    Needs from the model: `g_optimizer`, `d_optimizer`, `_compile_args` (the
+    plain `compile` arguments), `compiled` and
+    `compile(g_optimizer=, d_optimizer=, ...)`.
     A model whose `loss_name` attribute is `None` (a custom loss pair) cannot
     be saved compiled."""
 

@@ -70,7 +70,13 @@ class SavedSeedStates:
     """Mixin for a `keras.Model` with its own `seed_generator` and layers with
     `SeedGenerator`s (dropout): `save_own_variables` writes all their states,
     which Keras does not save, so a resumed run continues the same streams.
-    Files without the layers' states load with the streams as built."""
+    Files without the layers' states load with the streams as built.
+
+    Needs from the model: `seed_generator`, and `keras.Model`'s
+    `save_own_variables` / `load_own_variables` after it in the bases;
+    `_seed_generators_to_save()` says which streams (override it to add the
+    networks' layers).
+    """
 
     def _seed_generators_to_save(self):
         """`(own_state_variable, [layer state variables])`."""

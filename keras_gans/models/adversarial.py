@@ -72,6 +72,14 @@ class AdversarialModel(
     (for discriminators with auxiliary heads), `extra_discriminator_losses`
     and `extra_generator_losses`.
 
+    The model is assembled from mixins, each stating in its docstring what
+    it needs from the model: `AugmentMixin` (`compile(augment=...)`),
+    `PenaltiesMixin` (the regulariser phases, `D_REGULARISERS`),
+    `CompileConfigMixin` (saving the compile configuration),
+    `DataChecks` (checked `fit` / `evaluate`), `SavedSeedStates` (random
+    streams in saved files) and `PresetMixin` (`from_preset`); GAN, DCGAN
+    and ConditionalGAN add `OwnNetworksConfig` (their config tail).
+
     Args:
         generator: `keras.Model`. Maps `noise` (and `labels` for conditional
             models) to images in [-1, 1].
@@ -235,10 +243,8 @@ class AdversarialModel(
         return default_adam()
 
     def _make_trackers(self):
-        optional = {"gp": self.gp_weight, "r1": self.r1_weight}
-        optional["r2"] = getattr(self, "r2_weight", 0.0)
-        optional["drift"] = self.drift_weight
-        names = ["d_loss", "g_loss", *(n for n, w in optional.items() if w)]
+        regularisers = [r.name for r in self.enabled_regularisers()]
+        names = ["d_loss", "g_loss", *regularisers]
         names += list(self.extra_loss_names())
         self._trackers = {n: keras.metrics.Mean(name=n) for n in names}
 
@@ -388,16 +394,14 @@ class AdversarialModel(
             for name, value in extra.items():
                 logs[name] = value
                 total = total + value
-            penalties, weights = self._gradient_penalties(real, condition, fake)
-            for name, (value, weight) in penalties.items():
+            penalties, weights = self._discriminator_regularisers(
+                real, condition, fake, real_logits
+            )
+            for name, (value, weight) in penalties.items():  # gp, r1, r2, drift
                 logs[name] = value
                 total = total + weight * value
             if weights:
                 logs["_weights"] = weights  # of the trackers: lazy steps count 0
-            if self.drift_weight:
-                drift = losses_lib.drift_penalty(real_logits)
-                logs["drift"] = drift
-                total = total + self.drift_weight * drift
             scaled = self.d_optimizer.scale_loss(total / replicas)
         grads = tape.gradient(scaled, d_vars)
         self.d_optimizer.apply(grads, d_vars)

@@ -311,7 +311,11 @@ def _round_to_bfloat16(value):
 
 
 class PresetMixin:
-    """Gives a model class `from_preset(name)`, as KerasHub's models have."""
+    """Gives a model class `from_preset(name)`, as KerasHub's models have.
+
+    Needs from the model class: its `__name__` is the `class` of its presets'
+    entries (see `load_preset`); nothing from instances.
+    """
 
     @classmethod
     def from_preset(cls, name):

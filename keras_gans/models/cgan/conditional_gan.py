@@ -3,12 +3,9 @@
 import keras
 from keras import ops
 
+from keras_gans.models._own_networks import OwnNetworksConfig
 from keras_gans.models._seeds import layer_seeds
-from keras_gans.models._shapes import (
-    deprecated_image_shape,
-    image_geometry,
-    upgrade_image_shape,
-)
+from keras_gans.models._shapes import image_geometry
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.cgan.cgan_networks import (
     CONV_HEADS,
@@ -25,7 +22,7 @@ ARCHITECTURES = ("maxout", "conv", "mlp_conv")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class ConditionalGAN(AdversarialModel):
+class ConditionalGAN(OwnNetworksConfig, AdversarialModel):
     """Conditional GAN of Mirza & Osindero 2014, with a conv variant.
 
     "Conditional Generative Adversarial Nets", arXiv:1411.1784. Both nets see
@@ -90,7 +87,22 @@ class ConditionalGAN(AdversarialModel):
     (3, 28, 28, 1)
     """
 
-    builds_own_networks = True
+    config_arguments = (
+        "num_classes",
+        "image_size",
+        "channels",
+        "architecture",
+        "dropout",
+        "generator_filters",
+        "discriminator_filters",
+        "kernel_size",
+        "conv_head",
+        "discriminator_batch_norm",
+        "sync_batch_norm",
+        "minibatch_stddev",
+        "auxiliary_weight",
+        "spectral_norm",
+    )
 
     def __init__(
         self,
@@ -191,8 +203,6 @@ class ConditionalGAN(AdversarialModel):
             **kwargs,
         )
 
-    image_shape = deprecated_image_shape
-
     def unpack_batch(self, data):
         if not isinstance(data, (tuple, list)) or len(data) < 2:
             raise ValueError(
@@ -227,26 +237,3 @@ class ConditionalGAN(AdversarialModel):
         if not self.auxiliary_weight:
             return {}
         return {"g_aux": self.auxiliary_weight * self._class_loss(fake_aux, condition)}
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "num_classes": self.num_classes,
-            "image_size": self.image_size,
-            "channels": self.channels,
-            "architecture": self.architecture,
-            "dropout": self.dropout,
-            "generator_filters": self.generator_filters,
-            "discriminator_filters": self.discriminator_filters,
-            "kernel_size": self.kernel_size,
-            "conv_head": self.conv_head,
-            "discriminator_batch_norm": self.discriminator_batch_norm,
-            "sync_batch_norm": self.sync_batch_norm,
-            "minibatch_stddev": self.minibatch_stddev,
-            "auxiliary_weight": self.auxiliary_weight,
-            "spectral_norm": self.spectral_norm,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return super().from_config(upgrade_image_shape(config))

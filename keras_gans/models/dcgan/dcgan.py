@@ -2,12 +2,9 @@
 
 import keras
 
+from keras_gans.models._own_networks import OwnNetworksConfig
 from keras_gans.models._seeds import layer_seeds
-from keras_gans.models._shapes import (
-    deprecated_image_shape,
-    image_geometry,
-    upgrade_image_shape,
-)
+from keras_gans.models._shapes import image_geometry
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.dcgan.dcgan_networks import (
     dcgan_discriminator,
@@ -18,7 +15,7 @@ __all__ = ["DCGAN"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class DCGAN(AdversarialModel):
+class DCGAN(OwnNetworksConfig, AdversarialModel):
     """Deep convolutional GAN of Radford et al. 2016.
 
     "Unsupervised Representation Learning with Deep Convolutional Generative
@@ -63,7 +60,15 @@ class DCGAN(AdversarialModel):
     (2, 28, 28, 1)
     """
 
-    builds_own_networks = True
+    config_arguments = (
+        "image_size",
+        "channels",
+        "generator_filters",
+        "discriminator_filters",
+        "kernel_size",
+        "sync_batch_norm",
+        "spectral_norm",
+    )
 
     def __init__(
         self,
@@ -116,22 +121,3 @@ class DCGAN(AdversarialModel):
             seed=seed,
             **kwargs,
         )
-
-    image_shape = deprecated_image_shape
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            image_size=self.image_size,
-            channels=self.channels,
-            generator_filters=self.generator_filters,
-            discriminator_filters=self.discriminator_filters,
-            kernel_size=self.kernel_size,
-            sync_batch_norm=self.sync_batch_norm,
-            spectral_norm=self.spectral_norm,
-        )
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return super().from_config(upgrade_image_shape(config))

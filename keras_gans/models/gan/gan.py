@@ -2,12 +2,9 @@
 
 import keras
 
+from keras_gans.models._own_networks import OwnNetworksConfig
 from keras_gans.models._seeds import layer_seeds
-from keras_gans.models._shapes import (
-    deprecated_image_shape,
-    image_geometry,
-    upgrade_image_shape,
-)
+from keras_gans.models._shapes import image_geometry
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.gan.gan_networks import gan_discriminator, gan_generator
 
@@ -15,7 +12,7 @@ __all__ = ["GAN"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class GAN(AdversarialModel):
+class GAN(OwnNetworksConfig, AdversarialModel):
     """The multilayer-perceptron GAN of Goodfellow et al. 2014.
 
     "Generative Adversarial Nets", NeurIPS 2014. Generator: ReLU MLP
@@ -56,7 +53,15 @@ class GAN(AdversarialModel):
     (2, 28, 28, 1)
     """
 
-    builds_own_networks = True
+    config_arguments = (
+        "image_size",
+        "channels",
+        "generator_units",
+        "discriminator_units",
+        "pieces",
+        "dropout",
+        "spectral_norm",
+    )
 
     def __init__(
         self,
@@ -103,22 +108,3 @@ class GAN(AdversarialModel):
             seed=seed,
             **kwargs,
         )
-
-    image_shape = deprecated_image_shape
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            image_size=self.image_size,
-            channels=self.channels,
-            generator_units=self.generator_units,
-            discriminator_units=self.discriminator_units,
-            pieces=self.pieces,
-            dropout=self.dropout,
-            spectral_norm=self.spectral_norm,
-        )
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return super().from_config(upgrade_image_shape(config))
