@@ -554,8 +554,8 @@ def test_digit_metrics_on_real_and_degraded_digits(test_digits):
     extractor = metrics.DigitFeatures()
     real_vs_real = metrics.digit_frechet_distance(real_a, real_b, extractor)
     real_vs_noisy = metrics.digit_frechet_distance(real_a, noisy, extractor)
-    assert 0.0 < real_vs_real < 1.0  # 0.58: 500 vs 500 (0.14 at 2500 vs 2500)
-    assert real_vs_noisy > 20 * real_vs_real  # 67
+    assert 0.0 < real_vs_real < 1.5  # 1.06: 500 vs 500 (0.19 at 2500 vs 2500)
+    assert real_vs_noisy > 20 * real_vs_real  # 44
     assert metrics.digit_frechet_distance(real_a, real_a, extractor) == pytest.approx(
         0.0, abs=1e-6
     )

@@ -42,7 +42,7 @@ PRESETS = {
             },
             "compile": {"loss": "non_saturating"},
             "data": {"kind": "digit_pairs"},
-            "epochs": 6,
+            "epochs": 24,  # held-out translations read right: 0.957 at 6, 0.975 at 24
             "batch_size": 32,
             "seed": 20170321,
             "out": "runs/pix2pix_digits",
