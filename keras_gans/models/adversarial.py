@@ -72,13 +72,9 @@ class AdversarialModel(
     (for discriminators with auxiliary heads), `extra_discriminator_losses`
     and `extra_generator_losses`.
 
-    The model is assembled from mixins, each stating in its docstring what
-    it needs from the model: `AugmentMixin` (`compile(augment=...)`),
-    `PenaltiesMixin` (the regulariser phases, `D_REGULARISERS`),
-    `CompileConfigMixin` (saving the compile configuration),
-    `DataChecks` (checked `fit` / `evaluate`), `SavedSeedStates` (random
-    streams in saved files) and `PresetMixin` (`from_preset`); GAN, DCGAN
-    and ConditionalGAN add `OwnNetworksConfig` (their config tail).
+    Its mixins (augmentation, the regulariser phases `D_REGULARISERS`,
+    compile config, data checks, saved seed streams, presets) each state
+    what they need from the model; GAN, DCGAN and cGAN add `OwnNetworksConfig`.
 
     Args:
         generator: `keras.Model`. Maps `noise` (and `labels` for conditional
