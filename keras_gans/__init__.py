@@ -50,6 +50,7 @@ from keras_gans.models import (  # noqa: E402
     NeuralStyleTransfer,
     Pix2Pix,
     ProgressiveGAN,
+    StyleGAN2,
 )
 from keras_gans.models.pggan import ProgressiveSchedule  # noqa: E402
 
@@ -79,6 +80,7 @@ __all__ = [
     "Pix2Pix",
     "ProgressiveGAN",
     "ProgressiveSchedule",
+    "StyleGAN2",
     "augment",
     "callbacks",
     "checkpointing",
