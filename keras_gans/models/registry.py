@@ -20,7 +20,6 @@ True
 """
 
 import copy
-import importlib
 import importlib.resources
 import json
 import os
@@ -31,7 +30,6 @@ import keras
 import numpy as np
 
 __all__ = [
-    "PRESET_MODULES",
     "PresetMixin",
     "bar_misses",
     "get_preset",
@@ -39,20 +37,45 @@ __all__ = [
     "load_preset",
     "preset_names",
     "preset_path",
+    "register_presets",
+    "registered_model_class",
     "resolve_name",
     "save_preset",
 ]
 
-# The modules defining `PRESETS`, one per model family.
-PRESET_MODULES = (
-    "keras_gans.models.gan.gan_presets",
-    "keras_gans.models.dcgan.dcgan_presets",
-    "keras_gans.models.cgan.cgan_presets",
-    "keras_gans.models.pggan.pggan_presets",
-    "keras_gans.models.pix2pix.pix2pix_presets",
-    "keras_gans.models.cyclegan.cyclegan_presets",
-    "keras_gans.models.stylegan2.stylegan2_presets",
-)
+# name -> preset dict, and class name -> model class: filled by each model
+# family's `__init__` (`register_presets`), so a new family needs no line here.
+_PRESETS = {}
+_MODEL_CLASSES = {}
+
+
+def register_presets(presets, model_class):
+    """Adds a model family's presets to the registry.
+
+    Each family's `__init__` calls it with its `<family>_presets.PRESETS`
+    (keras-hub's pattern: presets registered beside the family's backbone).
+
+    Args:
+        presets: dict `name -> preset` (pure data: `class`, `description`,
+            `aliases`, `file`, `figures`, `bars`, `recipe`).
+        model_class: the family's `keras.Model` subclass that `class` names.
+
+    Raises:
+        ValueError: a preset name or alias that another family registered.
+    """
+    taken = {alias for p in _PRESETS.values() for alias in p.get("aliases", ())}
+    for name, preset in presets.items():
+        clash = (name in _PRESETS and _PRESETS[name] is not preset) or name in taken
+        if clash:
+            raise ValueError(f"Preset name {name!r} is registered twice.")
+    _PRESETS.update(presets)
+    _MODEL_CLASSES[model_class.__name__] = model_class
+
+
+def registered_model_class(class_name):
+    """The model class a family registered under `class_name`, or `None`."""
+    _all_presets()
+    return _MODEL_CLASSES.get(class_name)
 
 
 def _assets():
@@ -60,10 +83,9 @@ def _assets():
 
 
 def _all_presets():
-    presets = {}
-    for module_name in PRESET_MODULES:
-        presets.update(importlib.import_module(module_name).PRESETS)
-    return presets
+    import keras_gans.models  # noqa: F401  (the families register on import)
+
+    return dict(_PRESETS)
 
 
 def _figures():

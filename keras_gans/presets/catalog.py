@@ -86,19 +86,14 @@ def make_optimizer(spec):
 
 
 def _model_class(class_name):
-    import importlib
-
     import keras_gans.models
 
     found = getattr(keras_gans.models, class_name, None)
-    if found is not None:
-        return found
-    # A family not exported from `keras_gans.models`: its presets' package.
-    for module_name in registry.PRESET_MODULES:
-        package = importlib.import_module(module_name.rsplit(".", 1)[0])
-        if hasattr(package, class_name):
-            return getattr(package, class_name)
-    raise ValueError(f"Unknown model class {class_name!r} in the presets.")
+    if found is None:  # a family not exported from `keras_gans.models`
+        found = registry.registered_model_class(class_name)
+    if found is None:
+        raise ValueError(f"Unknown model class {class_name!r} in the presets.")
+    return found
 
 
 def build(name, recipe=None, **overrides):

@@ -1,5 +1,6 @@
 """DCGAN (Radford et al. 2016): convolutional networks and the model."""
 
+from keras_gans.models import registry
 from keras_gans.models.dcgan.dcgan import DCGAN
 from keras_gans.models.dcgan.dcgan_networks import (
     DCGAN_INIT,
@@ -8,6 +9,9 @@ from keras_gans.models.dcgan.dcgan_networks import (
     dcgan_generator,
     num_upsamplings,
 )
+from keras_gans.models.dcgan.dcgan_presets import PRESETS
+
+registry.register_presets(PRESETS, DCGAN)
 
 __all__ = [
     "DCGAN",

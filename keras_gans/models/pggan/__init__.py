@@ -6,6 +6,8 @@
   the number of real images trained on.
 """
 
+from keras_gans.models import registry
+from keras_gans.models.pggan.pggan_presets import PRESETS
 from keras_gans.models.pggan.progressive_discriminator import ProgressiveDiscriminator
 from keras_gans.models.pggan.progressive_gan import ProgressiveGAN, paper_adam
 from keras_gans.models.pggan.progressive_generator import ProgressiveGenerator
@@ -18,6 +20,8 @@ from keras_gans.models.pggan.progressive_network import (
     stage_resolution,
 )
 from keras_gans.models.pggan.progressive_schedule import ProgressiveSchedule
+
+registry.register_presets(PRESETS, ProgressiveGAN)
 
 __all__ = [
     "LEAKINESS",

@@ -1,6 +1,7 @@
 """Pix2Pix (Isola et al. 2017): the U-Net generator, the PatchGAN
 discriminator and the `Pix2Pix` model that trains them."""
 
+from keras_gans.models import registry
 from keras_gans.models.pix2pix._common import NORMALIZATIONS, PIX2PIX_INIT
 from keras_gans.models.pix2pix.active_dropout import with_active_dropout
 from keras_gans.models.pix2pix.patch_discriminator import (
@@ -8,7 +9,10 @@ from keras_gans.models.pix2pix.patch_discriminator import (
     receptive_field,
 )
 from keras_gans.models.pix2pix.pix2pix import Pix2Pix
+from keras_gans.models.pix2pix.pix2pix_presets import PRESETS
 from keras_gans.models.pix2pix.unet_generator import unet_depth, unet_generator
+
+registry.register_presets(PRESETS, Pix2Pix)
 
 __all__ = [
     "NORMALIZATIONS",

@@ -7,6 +7,7 @@
 - `project`: an image into W.
 """
 
+from keras_gans.models import registry
 from keras_gans.models.stylegan2.style_gan2 import StyleGAN2, lazy_adam
 from keras_gans.models.stylegan2.stylegan2_discriminator import StyleGAN2Discriminator
 from keras_gans.models.stylegan2.stylegan2_generator import StyleGAN2Generator
@@ -23,7 +24,10 @@ from keras_gans.models.stylegan2.stylegan2_network import (
     MIN_RESOLUTION,
     num_channels,
 )
+from keras_gans.models.stylegan2.stylegan2_presets import PRESETS
 from keras_gans.models.stylegan2.stylegan2_projector import project
+
+registry.register_presets(PRESETS, StyleGAN2)
 
 __all__ = [
     "FIR_FILTER",
