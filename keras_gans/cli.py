@@ -158,16 +158,13 @@ def _read_inputs(paths, shape):
     import numpy as np
 
     from keras_gans import utils
+    from keras_gans.data import images as images_lib
 
     if len(paths) == 1 and paths[0].endswith(".npy"):
-        if not os.path.isfile(paths[0]):
-            raise FileNotFoundError(f"Input file not found: {paths[0]}")
-        images = np.load(paths[0])
+        images = images_lib.read_array_file(paths[0])
         if images.ndim == 3:  # (n, H, W): one channel
             images = images[..., None]
     else:
-        from keras_gans.data import images as images_lib
-
         arrays = []
         for path in paths:
             if not os.path.isfile(path):

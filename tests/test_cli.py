@@ -292,6 +292,30 @@ def test_translate_npy_and_image_files(tmp_path, capsys):
     _one_line_error(capsys, "(32, 32, 1)")
 
 
+def test_translate_refuses_a_bad_npy_naming_it_without_unpickling(tmp_path, capsys):
+    """Random bytes, a pickled object array and a string array as `--input`:
+    one line naming the file, never an `allow_pickle` suggestion."""
+    path = _tiny_pix2pix_file(tmp_path)
+    garbage = tmp_path / "garbage.npy"
+    garbage.write_bytes(np.random.default_rng(0).bytes(256))
+    objects = tmp_path / "objects.npy"
+    np.save(objects, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    strings = tmp_path / "strings.npy"
+    np.save(strings, np.array(["a", "b"]))
+    for bad in (garbage, objects, strings):
+        argv = [
+            "translate",
+            path,
+            "--input",
+            str(bad),
+            "--out",
+            str(tmp_path / "t.png"),
+        ]
+        assert cli.main(argv) == 2
+        message = _one_line_error(capsys, str(bad))
+        assert "allow_pickle" not in message
+
+
 def test_translate_16_bit_files_scale_by_their_bit_depth(tmp_path):
     """A 16-bit PNG (or uint16 .npy) is read at 16 bits and scaled by 65535:
     its translation equals that of the same picture stored at 8 bits (no

@@ -77,7 +77,7 @@ def test_ground_floor_module():
         for alias in node.names
     ] + [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert not [name for name in imported if name.startswith("keras_gans.models")]
-    assert images.__all__ == ["load_image", "read_image_array"]
+    assert images.__all__ == ["load_image", "read_array_file", "read_image_array"]
 
 
 def test_16_bit_files_are_read_at_16_bits(tmp_path):

@@ -15,7 +15,39 @@ import numpy as np
 
 from keras_gans import utils
 
-__all__ = ["load_image", "read_image_array"]
+__all__ = ["load_image", "read_array_file", "read_image_array"]
+
+
+def read_array_file(path):
+    """Reads a `.npy` file of images as `np.save` writes it, never unpickling.
+
+    Args:
+        path: str or path-like. A `.npy` file holding one numeric array
+            (unsigned/signed integers or floats), e.g. uint8 `(n, H, W)` in
+            [0, 255] or float32 `(n, H, W, C)` in [-1, 1]; its range is
+            the caller's to check (`keras_gans.utils.check_unit_range`).
+
+    Returns:
+        The NumPy array, as stored.
+
+    Raises:
+        FileNotFoundError: no file at `path`.
+        ValueError: the file is not a `.npy` array file, or it holds Python
+            objects or strings (named, never loaded).
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"Input file not found: {path}")
+    try:  # an array file holds numbers only: never unpickle
+        array = np.load(path, allow_pickle=False)
+        if array.dtype.kind not in "uif":
+            raise ValueError(array.dtype)
+    except (ValueError, OSError, EOFError, AttributeError):
+        raise ValueError(
+            f"Cannot read {path} as a numeric array of images (a .npy file as "
+            "np.save writes; Python objects are never loaded)"
+        ) from None
+    return array
 
 
 def read_image_array(path, channels=None):
