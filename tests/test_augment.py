@@ -110,12 +110,13 @@ def _dcgan(**compile_kw):
     return model
 
 
-@pytest.mark.parametrize("augment", ["diffaugment", "ada"])
-def test_train_step_with_augmentation(augment):
-    model = _dcgan(augment=augment)
-    logs = mtc.run_train_step_test(model, mtc.first_batch(model))
-    if augment == "ada":
-        assert "augment_p" in logs
+class TestAugmentedTrainStep(mtc.ModelTestCase):
+    @pytest.mark.parametrize("augment", ["diffaugment", "ada"])
+    def test_train_step_with_augmentation(self, augment):
+        model = _dcgan(augment=augment)
+        logs = self.run_train_step_test(model, mtc.first_batch(model))
+        if augment == "ada":
+            assert "augment_p" in logs
 
 
 def test_conditional_model_trains_with_ada():

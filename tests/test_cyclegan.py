@@ -1,11 +1,7 @@
 """CycleGAN (Zhu et al. 2017): networks, pool, schedule, losses, saving, export."""
 
-import os
-import subprocess
-import sys
-import textwrap
-
 import keras
+import model_test_case as mtc
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -20,7 +16,6 @@ from keras_gans.models.cyclegan import (
     instance_norm,
     resnet_generator,
 )
-from tests import model_test_case as mtc
 
 TINY = dict(
     image_size=8,
@@ -115,33 +110,6 @@ def test_reflection_padding_matches_tf_pad_and_saves():
         ReflectionPadding2D(-1)
 
 
-def test_seed_and_dtype_reach_every_network():
-    first, second = tiny(), tiny()
-    for name in ("generator_ab", "generator_ba"):  # seeded by the model's seed
-        mtc._assert_equal(
-            getattr(first, name).get_weights(),
-            getattr(second, name).get_weights(),
-            name,
-        )
-    keras.utils.set_random_seed(mtc.SEED)  # the PatchGAN builder takes no seed
-    first = tiny()
-    keras.utils.set_random_seed(mtc.SEED)
-    second = tiny()
-    mtc._assert_equal(first.get_weights(), second.get_weights(), "same seed")
-    assert changed(
-        arrays(first.generator_ab.weights), arrays(first.generator_ba.weights)
-    )  # G and F differ
-    model = tiny(dtype="mixed_bfloat16")
-    for net in (
-        model.generator_ab,
-        model.generator_ba,
-        model.discriminator_a,
-        model.discriminator_b,
-    ):
-        for layer in net.layers[1:]:
-            assert layer.dtype_policy.name == "mixed_bfloat16", (net.name, layer.name)
-
-
 # ---------------------------------------------------------------------- pool
 def test_image_pool_fills_then_swaps_half_the_time():
     pool = ImagePool(3, (1, 1, 1))
@@ -191,21 +159,6 @@ def test_linear_decay_schedule_values():
     assert again.get_config() == schedule.get_config()
     with pytest.raises(ValueError, match="constant_fraction"):
         LinearDecaySchedule(constant_fraction=2.0)
-
-
-def test_fit_sets_the_schedule_length_and_it_resumes(tmp_path):
-    model = tiny()
-    model.compile()
-    a, b = batch(4)
-    model.fit(a, b, batch_size=2, epochs=3, verbose=0)  # 6 steps
-    schedule = model.g_optimizer._learning_rate
-    assert schedule.total_steps == 6 and schedule.constant_steps == 3
-    assert float(model.g_optimizer.learning_rate) == 0.0
-    path = str(tmp_path / "m.keras")
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
-    assert int(loaded.g_optimizer.iterations.numpy()) == 6
-    assert loaded.d_optimizer._learning_rate.total_steps == 6
 
 
 # -------------------------------------------------------------------- losses
@@ -276,88 +229,111 @@ def test_one_train_step_moves_both_generators_then_both_discriminators():
         assert not changed(old, arrays(net.trainable_weights))
 
 
-# ---------------------------------------------------------- config and saving
-def test_config_round_trip_and_keras_file(tmp_path):
-    keras.utils.set_random_seed(mtc.SEED)
-    model = tiny(image_size=(8, 12))
-    model.compile()
-    config = model.get_config()
-    keras.utils.set_random_seed(mtc.SEED)
-    again = CycleGAN.from_config(config)
-    assert again.get_config() == config
-    mtc._assert_equal(again.get_weights(), model.get_weights(), "seeded rebuild")
-    x = np.random.default_rng(1).uniform(-1, 1, (2, 8, 12, 1)).astype("float32")
-    y = x[..., :1]
-    model.fit(x, y, batch_size=2, verbose=0)
-    path = str(tmp_path / "cyclegan.keras")
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
-    assert type(loaded) is CycleGAN and loaded.get_config() == config
-    mtc._assert_equal(loaded.get_weights(), model.get_weights(), "weights")
-    for direction in ("AtoB", "BtoA"):
-        np.testing.assert_array_equal(
-            loaded.translate(x, direction=direction),
-            model.translate(x, direction=direction),
-        )
-    np.testing.assert_array_equal(
-        loaded.pool_b.images.numpy(), model.pool_b.images.numpy()
-    )
-    np.testing.assert_array_equal(
-        loaded.seed_generator.state.numpy(), model.seed_generator.state.numpy()
-    )
-
-
 # -------------------------------------------------------------------- export
-_EXPORT_SCRIPT = textwrap.dedent(
-    """
-    import os, sys
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
-    import numpy as np
-    import tensorflow as tf
+# ------------------------------------------------ the shared model properties
+class TestCycleGAN(mtc.ModelTestCase):
+    """Seeds and dtype, config, `.keras` (and the schedule's resume), export
+    and presets, with the shared checks."""
 
-    path, inputs, out = sys.argv[1:4]
-    loaded = tf.saved_model.load(path)
-    x = tf.constant(np.load(inputs))
-    results = {name: loaded.signatures[name](image=x)["images"].numpy()
-               for name in ("serving_default", "AtoB", "BtoA")}
-    np.savez(out, **results)
-    assert not [m for m in sys.modules if m.split(".")[0] == "keras_gans"]
-    """
-)
+    def test_seed_and_dtype_reach_every_network(self):
+        first, second = tiny(), tiny()
+        for name in ("generator_ab", "generator_ba"):  # seeded by the model's seed
+            self.assert_all_equal(
+                getattr(first, name).get_weights(),
+                getattr(second, name).get_weights(),
+                name,
+            )
+        keras.utils.set_random_seed(mtc.SEED)  # the PatchGAN builder takes no seed
+        first = tiny()
+        keras.utils.set_random_seed(mtc.SEED)
+        second = tiny()
+        self.assert_all_equal(first.get_weights(), second.get_weights(), "same seed")
+        assert changed(
+            arrays(first.generator_ab.weights), arrays(first.generator_ba.weights)
+        )  # G and F differ
+        model = tiny(dtype="mixed_bfloat16")
+        nets = (
+            model.generator_ab,
+            model.generator_ba,
+            model.discriminator_a,
+            model.discriminator_b,
+        )
+        self.assert_dtype_policy(model, "mixed_bfloat16", networks=nets)
 
+    def test_config_round_trip_and_keras_file(self, tmp_path):
+        model = tiny(image_size=(8, 12))
+        model.compile()
+        self.run_serialization_test(model)
+        x = np.random.default_rng(1).uniform(-1, 1, (2, 8, 12, 1)).astype("float32")
+        model.fit(x, x, batch_size=2, verbose=0)
+        self.run_model_saving_test(
+            model,
+            tmp_path,
+            lambda m: {
+                "AtoB": m.translate(x),
+                "BtoA": m.translate(x, direction="BtoA"),
+                "pool_b": m.pool_b.images,
+                "seed": m.seed_generator.state,
+            },
+        )
 
-def test_export_serves_both_directions_to_tensorflow_alone(tmp_path):
-    model = tiny(channels=1)
-    path = export.export_generator(model, str(tmp_path / "export"))
-    x = np.random.default_rng(2).uniform(-1, 1, (3, 8, 8, 1)).astype("float32")
-    np.save(tmp_path / "x.npy", x)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _EXPORT_SCRIPT,
-            path,
-            str(tmp_path / "x.npy"),
-            str(tmp_path / "out.npz"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=str(tmp_path),
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    served = np.load(tmp_path / "out.npz")
-    np.testing.assert_allclose(served["serving_default"], model.translate(x), atol=1e-5)
-    np.testing.assert_allclose(served["AtoB"], model.translate(x), atol=1e-5)
-    np.testing.assert_allclose(
-        served["BtoA"], model.translate(x, direction="BtoA"), atol=1e-5
-    )
-    one = export.export_generator(model, str(tmp_path / "one"), direction="BtoA")
-    assert sorted(tf.saved_model.load(one).signatures) == ["BtoA", "serving_default"]
-    with pytest.raises(ValueError, match="direction"):
-        export.export_generator(model, str(tmp_path / "bad"), direction="AtoC")
+    def test_fit_sets_the_schedule_length_and_it_resumes(self, tmp_path):
+        model = tiny()
+        model.compile()
+        a, b = batch(4)
+        model.fit(a, b, batch_size=2, epochs=3, verbose=0)  # 6 steps
+        schedule = model.g_optimizer._learning_rate
+        assert schedule.total_steps == 6 and schedule.constant_steps == 3
+        assert float(model.g_optimizer.learning_rate) == 0.0
+        loaded = self.run_model_saving_test(model, tmp_path, lambda m: m.translate(a))
+        assert int(loaded.g_optimizer.iterations.numpy()) == 6
+        assert loaded.d_optimizer._learning_rate.total_steps == 6
+
+    def test_export_serves_both_directions_to_tensorflow_alone(self, tmp_path):
+        model = tiny(channels=1)
+        x = np.random.default_rng(2).uniform(-1, 1, (3, 8, 8, 1)).astype("float32")
+        self.run_export_test(
+            model,
+            tmp_path,
+            requests={
+                name: (name, {"image": x})
+                for name in ("serving_default", "AtoB", "BtoA")
+            },
+            expected={
+                "serving_default": model.translate(x),
+                "AtoB": model.translate(x),
+                "BtoA": model.translate(x, direction="BtoA"),
+            },
+        )
+        one = export.export_generator(model, str(tmp_path / "one"), direction="BtoA")
+        assert sorted(tf.saved_model.load(one).signatures) == [
+            "BtoA",
+            "serving_default",
+        ]
+        with pytest.raises(ValueError, match="direction"):
+            export.export_generator(model, str(tmp_path / "bad"), direction="AtoC")
+
+    def test_preset_builds_and_lists(self):
+        from keras_gans import presets
+
+        model = presets.build(
+            "cyclegan_digits",
+            generator_filters=2,
+            discriminator_filters=2,
+            residual_blocks=1,
+        )
+        assert isinstance(model, CycleGAN) and model.sample_shape == (32, 32, 1)
+        assert float(model.g_optimizer.beta_1) == pytest.approx(0.5)
+        x = np.random.default_rng(2).uniform(-1, 1, (2, 32, 32, 1)).astype("float32")
+        self.run_preset_test(
+            CycleGAN,
+            "cyclegan_digits",
+            sample=lambda m: m.translate(x),
+            expected_shape=(2, 32, 32, 1),
+        )
+        assert "cyclegan_horse2zebra" in presets.names()
+        with pytest.raises(FileNotFoundError):
+            CycleGAN.from_preset("cyclegan_horse2zebra")
 
 
 # ------------------------------------------------------------------- checks
@@ -400,22 +376,6 @@ def test_fit_rejects_bad_shapes_before_training():
     ds = tf.data.Dataset.from_tensor_slices((a, b[..., 0])).batch(1)
     with pytest.raises(ValueError, match="`b` must have shape"):
         model.fit(ds, verbose=0)
-
-
-def test_preset_builds_and_lists():
-    from keras_gans import presets
-
-    model = presets.build(
-        "cyclegan_digits",
-        generator_filters=2,
-        discriminator_filters=2,
-        residual_blocks=1,
-    )
-    assert isinstance(model, CycleGAN) and model.sample_shape == (32, 32, 1)
-    assert float(model.g_optimizer.beta_1) == pytest.approx(0.5)
-    assert "cyclegan_horse2zebra" in presets.names()
-    with pytest.raises(FileNotFoundError):
-        CycleGAN.from_preset("cyclegan_horse2zebra")
 
 
 def _load_recipe(name):

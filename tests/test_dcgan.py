@@ -112,67 +112,6 @@ def test_image_shape_is_deprecated_but_works():
     assert (model.image_size, model.channels) == (8, 2)
 
 
-def test_config_round_trip():
-    mtc.run_config_round_trip(_tiny_dcgan(latent_distribution="normal", seed=3))
-
-
-def test_keras_save_load_gives_identical_samples(tmp_path):
-    model = _tiny_dcgan(latent_distribution="normal", seed=3)
-    model.compile(loss="hinge", d_steps=2)
-    loaded = mtc.run_saving_test(model, mtc.sample_inputs(model), tmp_path)
-    assert (loaded.loss_name, loaded.d_steps) == ("hinge", 2)
-
-
-def test_train_step_changes_only_what_it_should():
-    model = _tiny_dcgan(seed=0)
-    model.compile(ema_decay=0.9)
-    mtc.run_train_step_test(model, mtc.first_batch(model))
-
-
-def test_export_round_trip(tmp_path):
-    model = _tiny_dcgan(image_size=8, seed=0)
-    model.compile(ema_decay=0.9)
-    mtc.run_export_test(model, tmp_path)
-
-
-def test_trains_on_digits():
-    model = _tiny_dcgan(seed=0)
-    model.compile(ema_decay=0.9)
-    logs = mtc.fit_logs(model, mtc.digits(with_labels=False))
-    mtc.assert_finite(logs, {"d_loss", "g_loss"})
-    assert model.generate(2, seed=0).shape == (2, 28, 28, 1)
-
-
-def test_dtype_reaches_the_networks(tmp_path):
-    """`DCGAN(dtype="mixed_bfloat16")` builds G and D under that policy
-    (BatchNorm included), trains, and draws float32 images; the policy
-    survives the `.keras` round trip."""
-    model = _tiny_dcgan(seed=3, dtype="mixed_bfloat16")
-    mtc.assert_dtype_policy(model, "mixed_bfloat16")
-    model.compile(ema_decay=0.9)
-    mtc.run_train_step_test(model, mtc.first_batch(model))
-    mtc.assert_dtype_policy(model, "mixed_bfloat16")
-    for layer in model.ema_generator.layers[1:]:
-        assert layer.dtype_policy.name == "mixed_bfloat16", layer.name
-    images = model.generate(3, seed=0)
-    assert images.dtype == np.float32 and np.all(np.isfinite(images))
-    loaded = mtc.run_saving_test(model, mtc.sample_inputs(model), tmp_path)
-    mtc.assert_dtype_policy(loaded, "mixed_bfloat16")
-
-
-def test_mixed_float16_scales_the_loss():
-    model = _tiny_dcgan(seed=0, dtype="mixed_float16")
-    mtc.assert_dtype_policy(model, "mixed_float16")
-    model.compile()
-    for opt in (model.g_optimizer, model.d_optimizer):
-        assert isinstance(opt, keras.optimizers.LossScaleOptimizer)
-    logs = mtc.fit_logs(model, mtc.digits(with_labels=False))
-    mtc.assert_finite(logs, {"d_loss", "g_loss"})
-    assert int(keras.ops.convert_to_numpy(model.g_optimizer.iterations)) == 2
-    images = model.generate(2, seed=0)
-    assert images.dtype == np.float32 and np.all(np.isfinite(images))
-
-
 @pytest.fixture
 def mixed_bfloat16():
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
@@ -180,39 +119,96 @@ def mixed_bfloat16():
     keras.mixed_precision.set_global_policy("float32")
 
 
-def test_global_mixed_bfloat16_step_and_round_trip(mixed_bfloat16, tmp_path):
-    """One training step under a global `mixed_bfloat16` policy: bfloat16
-    compute, float32 weights, finite float32 losses and images; the `.keras`
-    file reloads under the policy with the same samples (BatchNorm, EMA
-    statistics)."""
-    model = _tiny_dcgan(seed=3)
-    assert model.generator.compute_dtype == "bfloat16"
-    model.compile(ema_decay=0.9)
-    logs = mtc.fit_logs(model, mtc.digits(with_labels=False, steps=1))
-    mtc.assert_finite(logs, ["d_loss", "g_loss"])
-    assert all(w.dtype == "float32" for w in model.generator.weights)
-    images = model.generate(3, seed=0)
-    assert images.dtype == np.float32 and np.all(np.isfinite(images))
-    model.save(tmp_path / "model.keras")
-    loaded = keras.saving.load_model(tmp_path / "model.keras")
-    assert loaded.generator.compute_dtype == "bfloat16"
-    np.testing.assert_array_equal(loaded.generate(3, seed=0), images)
+class TestDCGAN(mtc.ModelTestCase):
+    """The shared model properties: config, `.keras`, train step, export,
+    preset, training and dtype policies."""
 
+    def test_config_round_trip(self):
+        self.run_serialization_test(_tiny_dcgan(latent_distribution="normal", seed=3))
 
-def test_sync_batch_norm_option(tmp_path):
-    """Every BatchNorm of G and D is synchronized; the option survives the
-    config and `.keras` round trips, and the model trains."""
-    model = _tiny_dcgan(sync_batch_norm=True, seed=3)
-    norms = [
-        layer
-        for net in (model.generator, model.discriminator)
-        for layer in net.layers
-        if isinstance(layer, keras.layers.BatchNormalization)
-    ]
-    assert norms and all(layer.synchronized for layer in norms)
-    assert type(model).from_config(model.get_config()).sync_batch_norm
-    model.compile()
-    logs = mtc.fit_logs(model, mtc.digits(False, 1))
-    mtc.assert_finite(logs, ["d_loss"])
-    model.save(tmp_path / "m.keras")
-    assert keras.saving.load_model(tmp_path / "m.keras").sync_batch_norm
+    def test_keras_save_load_gives_identical_samples(self, tmp_path):
+        model = _tiny_dcgan(latent_distribution="normal", seed=3)
+        model.compile(loss="hinge", d_steps=2)
+        loaded = self.run_model_saving_test(model, tmp_path)
+        assert (loaded.loss_name, loaded.d_steps) == ("hinge", 2)
+
+    def test_train_step_changes_only_what_it_should(self):
+        model = _tiny_dcgan(seed=0)
+        model.compile(ema_decay=0.9)
+        self.run_train_step_test(model, mtc.first_batch(model))
+
+    def test_export_round_trip(self, tmp_path):
+        model = _tiny_dcgan(image_size=8, seed=0)
+        model.compile(ema_decay=0.9)
+        self.run_export_test(model, tmp_path)
+
+    def test_preset_loads_and_samples(self):
+        self.run_preset_test(DCGAN, "dcgan_digits", expected_shape=(2, 28, 28, 1))
+
+    def test_trains_on_digits(self):
+        model = _tiny_dcgan(seed=0)
+        model.compile(ema_decay=0.9)
+        logs = mtc.fit_logs(model, mtc.digits(with_labels=False))
+        mtc.assert_finite(logs, {"d_loss", "g_loss"})
+        assert model.generate(2, seed=0).shape == (2, 28, 28, 1)
+
+    def test_dtype_reaches_the_networks(self, tmp_path):
+        """`DCGAN(dtype="mixed_bfloat16")` builds G and D under that policy
+        (BatchNorm included), trains, and draws float32 images; the policy
+        survives the `.keras` round trip."""
+        model = _tiny_dcgan(seed=3, dtype="mixed_bfloat16")
+        self.assert_dtype_policy(model, "mixed_bfloat16")
+        model.compile(ema_decay=0.9)
+        self.run_train_step_test(model, mtc.first_batch(model))
+        nets = (model.generator, model.discriminator, model.ema_generator)
+        self.assert_dtype_policy(model, "mixed_bfloat16", networks=nets)
+        images = model.generate(3, seed=0)
+        assert images.dtype == np.float32 and np.all(np.isfinite(images))
+        loaded = self.run_model_saving_test(model, tmp_path)
+        self.assert_dtype_policy(loaded, "mixed_bfloat16")
+
+    def test_mixed_float16_scales_the_loss(self):
+        model = _tiny_dcgan(seed=0, dtype="mixed_float16")
+        self.assert_dtype_policy(model, "mixed_float16")
+        model.compile()
+        for opt in (model.g_optimizer, model.d_optimizer):
+            assert isinstance(opt, keras.optimizers.LossScaleOptimizer)
+        logs = mtc.fit_logs(model, mtc.digits(with_labels=False))
+        mtc.assert_finite(logs, {"d_loss", "g_loss"})
+        assert int(keras.ops.convert_to_numpy(model.g_optimizer.iterations)) == 2
+        images = model.generate(2, seed=0)
+        assert images.dtype == np.float32 and np.all(np.isfinite(images))
+
+    def test_global_mixed_bfloat16_step_and_round_trip(self, mixed_bfloat16, tmp_path):
+        """One training step under a global `mixed_bfloat16` policy: bfloat16
+        compute, float32 weights, finite float32 losses and images; the `.keras`
+        file reloads under the policy with the same samples (BatchNorm, EMA
+        statistics)."""
+        model = _tiny_dcgan(seed=3)
+        assert model.generator.compute_dtype == "bfloat16"
+        model.compile(ema_decay=0.9)
+        logs = mtc.fit_logs(model, mtc.digits(with_labels=False, steps=1))
+        mtc.assert_finite(logs, ["d_loss", "g_loss"])
+        assert all(w.dtype == "float32" for w in model.generator.weights)
+        images = model.generate(3, seed=0)
+        assert images.dtype == np.float32 and np.all(np.isfinite(images))
+        loaded = self.run_model_saving_test(model, tmp_path)
+        assert loaded.generator.compute_dtype == "bfloat16"
+
+    def test_sync_batch_norm_option(self, tmp_path):
+        """Every BatchNorm of G and D is synchronized; the option survives the
+        config and `.keras` round trips, and the model trains."""
+        model = _tiny_dcgan(sync_batch_norm=True, seed=3)
+        norms = [
+            layer
+            for net in (model.generator, model.discriminator)
+            for layer in net.layers
+            if isinstance(layer, keras.layers.BatchNormalization)
+        ]
+        assert norms and all(layer.synchronized for layer in norms)
+        assert type(model).from_config(model.get_config()).sync_batch_norm
+        model.compile()
+        logs = mtc.fit_logs(model, mtc.digits(False, 1))
+        mtc.assert_finite(logs, ["d_loss"])
+        loaded = self.run_model_saving_test(model, tmp_path)
+        assert loaded.sync_batch_norm

@@ -9,16 +9,15 @@ import importlib.util
 import json
 import os
 import pathlib
-import subprocess
 import sys
-import textwrap
 
 import keras
+import model_test_case as mtc
 import numpy as np
 import pytest
 from keras import ops
 
-from keras_gans import FastStyleTransfer, export
+from keras_gans import FastStyleTransfer
 from keras_gans.models.style import transformation_network
 
 RECIPES = pathlib.Path(__file__).resolve().parents[1] / "recipes"
@@ -141,85 +140,43 @@ def test_seed_fixes_the_transformer_weights():
     assert a.get_config()["seed"] == 5
 
 
-def test_dtype_reaches_the_transformer():
-    model = _model(dtype="mixed_bfloat16")
-    layers = [layer for layer in model.transformer.layers if layer.weights]
-    assert layers and all(layer.compute_dtype == "bfloat16" for layer in layers)
-    assert all(w.dtype == "float32" for w in model.transformer.weights)
-    model.compile()
-    history = model.fit(_content(n=2), batch_size=2, epochs=1, verbose=0).history
-    assert np.isfinite(history["loss"][0])
-    assert model.translate(_content(n=1)).dtype == np.float32
+class TestFastStyleTransfer(mtc.ModelTestCase):
+    """Dtype policy, `.keras` and export, with the shared checks."""
 
+    def test_dtype_reaches_the_transformer(self):
+        model = _model(dtype="mixed_bfloat16")
+        self.assert_dtype_policy(model, "mixed_bfloat16", networks=(model.transformer,))
+        model.compile()
+        history = model.fit(_content(n=2), batch_size=2, epochs=1, verbose=0).history
+        assert np.isfinite(history["loss"][0])
+        assert model.translate(_content(n=1)).dtype == np.float32
 
-def test_keras_round_trip(trained, tmp_path):
-    model, images = trained[:2]
-    model.save(tmp_path / "fast.keras")
-    restored = keras.saving.load_model(tmp_path / "fast.keras")
-    assert type(restored) is FastStyleTransfer
-    assert restored.get_config() == model.get_config()
-    np.testing.assert_allclose(_np(restored(images)), _np(model(images)), atol=1e-6)
-    for a, b in zip(model.weights, restored.weights):
-        np.testing.assert_array_equal(_np(a), _np(b), err_msg=a.path)
-    assert int(restored.optimizer.iterations) == 6
-    for a, b in zip(model.optimizer.variables, restored.optimizer.variables):
-        np.testing.assert_array_equal(_np(a), _np(b), err_msg=a.path)
+    def test_keras_round_trip(self, trained, tmp_path):
+        model, images = trained[:2]
+        restored = self.run_model_saving_test(model, tmp_path, lambda m: m(images))
+        assert int(restored.optimizer.iterations) == 6
 
-
-_PLAIN_LOADER = textwrap.dedent(
-    """
-    import json, sys
-    import numpy as np
-    import tensorflow as tf
-
-    path, image, expected = sys.argv[1:]
-    served = tf.saved_model.load(path).signatures["serving_default"]
-    spec = served.structured_input_signature[1]["image"]
-    images = served(image=tf.constant(np.load(image)))["images"].numpy()
-    try:
-        served(image=tf.zeros([1, 18, 20, 3]))
-        bad_size_error = None
-    except tf.errors.InvalidArgumentError as e:
-        bad_size_error = e.message
-    print(json.dumps({
-        "bad_size_error": bad_size_error,
-        "max_diff": float(np.abs(images - np.load(expected)).max()),
-        "input_shape": spec.shape.as_list(),
-        "outputs": list(served.structured_outputs),
-        "keras_gans_imported": any(m.startswith("keras_gans") for m in sys.modules),
-    }))
-    """
-)
-
-
-def test_export_is_served_by_plain_tensorflow(trained, tmp_path):
-    model = trained[0]
-    path = export.export_generator(model, tmp_path / "export")
-    assert path == os.path.join(str(tmp_path / "export"), "1")
-    images = _content(n=2, size=20)
-    expected = _np(model(images))
-    assert np.abs(expected).mean() > 0.1
-    np.save(tmp_path / "image.npy", images)
-    np.save(tmp_path / "expected.npy", expected)
-    result = subprocess.run(
-        [sys.executable, "-c", _PLAIN_LOADER, path]
-        + [str(tmp_path / "image.npy"), str(tmp_path / "expected.npy")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
-        cwd=tmp_path,  # not the repository
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert "height and width must be multiples of 4" in report.pop("bad_size_error")
-    assert report == {
-        "max_diff": report["max_diff"],
-        "input_shape": [None, None, None, 3],
-        "outputs": ["images"],
-        "keras_gans_imported": False,
-    }
-    assert report["max_diff"] < 1e-5
+    def test_export_is_served_by_plain_tensorflow(self, trained, tmp_path):
+        model = trained[0]
+        images = _content(n=2, size=20)
+        expected = _np(model(images))
+        assert np.abs(expected).mean() > 0.1
+        bad_size = np.zeros((1, 18, 20, 3), "float32")
+        served = self.run_export_test(
+            model,
+            tmp_path,
+            requests={
+                "images": ("serving_default", {"image": images}),
+                "bad_size": ("serving_default", {"image": bad_size}),
+            },
+            expected={"images": expected},
+        )
+        assert served.path == os.path.join(str(tmp_path / "export"), "1")
+        assert "height and width must be multiples of 4" in served.errors["bad_size"]
+        assert served.signatures["serving_default"] == {
+            "inputs": {"image": [[None, None, None, 3], "float32"]},
+            "outputs": ["images"],
+        }
 
 
 def test_old_module_path_warns_and_reexports():

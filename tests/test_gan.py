@@ -99,65 +99,65 @@ def test_bad_arguments(kwargs, name):
         _tiny_gan(**kwargs)
 
 
-def test_config_round_trip():
-    mtc.run_config_round_trip(_tiny_gan(image_size=8, seed=3))
+class TestGAN(mtc.ModelTestCase):
+    """The shared model properties: config, `.keras`, train step, export,
+    preset, losses and dtype policies."""
 
+    def test_config_round_trip(self):
+        self.run_serialization_test(_tiny_gan(image_size=8, seed=3))
 
-def test_keras_save_load_gives_identical_samples(tmp_path):
-    model = _tiny_gan(image_size=8, seed=3)
-    model.compile(loss="hinge", d_steps=2)
-    loaded = mtc.run_saving_test(model, mtc.sample_inputs(model), tmp_path)
-    assert (loaded.loss_name, loaded.d_steps) == ("hinge", 2)
+    def test_keras_save_load_gives_identical_samples(self, tmp_path):
+        model = _tiny_gan(image_size=8, seed=3)
+        model.compile(loss="hinge", d_steps=2)
+        loaded = self.run_model_saving_test(model, tmp_path)
+        assert (loaded.loss_name, loaded.d_steps) == ("hinge", 2)
 
+    def test_train_step_changes_only_what_it_should(self):
+        model = _tiny_gan(seed=0)
+        model.compile(d_steps=2)
+        self.run_train_step_test(model, mtc.first_batch(model))
 
-def test_train_step_changes_only_what_it_should():
-    model = _tiny_gan(seed=0)
-    model.compile(d_steps=2)
-    mtc.run_train_step_test(model, mtc.first_batch(model))
+    def test_export_round_trip(self, tmp_path):
+        self.run_export_test(_tiny_gan(image_size=8, seed=0), tmp_path)
 
+    def test_preset_loads_and_samples(self):
+        self.run_preset_test(GAN, "gan_digits", expected_shape=(2, 28, 28, 1))
 
-def test_export_round_trip(tmp_path):
-    mtc.run_export_test(_tiny_gan(image_size=8, seed=0), tmp_path)
+    @pytest.mark.parametrize("loss", ["minimax", "non_saturating"])
+    def test_trains_with_paper_losses(self, loss):
+        model = _tiny_gan(seed=0)
+        model.compile(loss=loss)
+        logs = mtc.fit_logs(model, mtc.digits(with_labels=False))
+        mtc.assert_finite(logs, {"d_loss", "g_loss"})
+        if loss == "minimax":
+            assert logs["g_loss"] <= 0.0  # mean log(1 - D(G(z))) is never positive
+        else:
+            assert logs["g_loss"] >= 0.0  # -mean log D(G(z)) is never negative
 
+    def test_ignores_labels_in_the_batch(self):
+        model = _tiny_gan(seed=0)
+        model.compile()
+        logs = mtc.fit_logs(model, mtc.digits(with_labels=True))
+        mtc.assert_finite(logs, {"d_loss", "g_loss"})
 
-@pytest.mark.parametrize("loss", ["minimax", "non_saturating"])
-def test_trains_with_paper_losses(loss):
-    model = _tiny_gan(seed=0)
-    model.compile(loss=loss)
-    logs = mtc.fit_logs(model, mtc.digits(with_labels=False))
-    mtc.assert_finite(logs, {"d_loss", "g_loss"})
-    if loss == "minimax":
-        assert logs["g_loss"] <= 0.0  # mean log(1 - D(G(z))) is never positive
-    else:
-        assert logs["g_loss"] >= 0.0  # -mean log D(G(z)) is never negative
+    def test_dtype_reaches_the_networks(self):
+        """`dtype="mixed_bfloat16"`: every layer of G and D computes in
+        bfloat16 with float32 weights; a training step runs; images are float32."""
+        model = _tiny_gan(seed=0, dtype="mixed_bfloat16")
+        self.assert_dtype_policy(model, "mixed_bfloat16")
+        model.compile()
+        self.run_train_step_test(model, mtc.first_batch(model))
+        images = model.generate(2, seed=0)
+        assert images.dtype == np.float32 and np.all(np.isfinite(images))
+        self.run_serialization_test(model)
 
-
-def test_ignores_labels_in_the_batch():
-    model = _tiny_gan(seed=0)
-    model.compile()
-    logs = mtc.fit_logs(model, mtc.digits(with_labels=True))
-    mtc.assert_finite(logs, {"d_loss", "g_loss"})
-
-
-def test_dtype_reaches_the_networks():
-    """`dtype="mixed_bfloat16"`: every layer of G and D computes in
-    bfloat16 with float32 weights; a training step runs; images are float32."""
-    model = _tiny_gan(seed=0, dtype="mixed_bfloat16")
-    mtc.assert_dtype_policy(model, "mixed_bfloat16")
-    model.compile()
-    mtc.run_train_step_test(model, mtc.first_batch(model))
-    images = model.generate(2, seed=0)
-    assert images.dtype == np.float32 and np.all(np.isfinite(images))
-    mtc.run_config_round_trip(model)
-
-
-def test_mixed_float16_scales_the_loss():
-    model = _tiny_gan(seed=0, dtype="mixed_float16")
-    mtc.assert_dtype_policy(model, "mixed_float16")
-    model.compile()
-    for opt in (model.g_optimizer, model.d_optimizer):
-        assert isinstance(opt, keras.optimizers.LossScaleOptimizer)
-    logs = mtc.fit_logs(model, mtc.digits(with_labels=False))
-    mtc.assert_finite(logs, {"d_loss", "g_loss"})
-    images = model.generate(2, seed=0)
-    assert images.dtype == np.float32 and np.all(np.isfinite(images))
+    def test_mixed_float16_scales_the_loss(self):
+        model = _tiny_gan(seed=0, dtype="mixed_float16")
+        self.assert_dtype_policy(model, "mixed_float16")
+        model.compile()
+        for opt in (model.g_optimizer, model.d_optimizer):
+            assert isinstance(opt, keras.optimizers.LossScaleOptimizer)
+        logs = mtc.fit_logs(model, mtc.digits(with_labels=False))
+        mtc.assert_finite(logs, {"d_loss", "g_loss"})
+        images = model.generate(2, seed=0)
+        assert images.dtype == np.float32 and np.all(np.isfinite(images))

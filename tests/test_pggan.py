@@ -3,19 +3,16 @@
 import importlib.util
 import json
 import pathlib
-import subprocess
-import sys
-import textwrap
 import time
 import warnings
 
 import keras
+import model_test_case as mtc
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from keras_gans import ProgressiveGAN
-from keras_gans.export import export_generator
 from keras_gans.models.pggan import (
     ProgressiveDiscriminator,
     ProgressiveGenerator,
@@ -250,28 +247,6 @@ def test_max_resolution_still_works_with_a_deprecation_warning():
         ProgressiveGAN(**TINY)  # the new name does not warn
 
 
-def test_old_configs_with_max_resolution_still_load(tmp_path):
-    model = _model()
-    config = model.get_config()
-    assert config["image_size"] == 8 and "max_resolution" not in config
-    old = {k: v for k, v in config.items() if k != "image_size"}
-    old["max_resolution"] = 8
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        restored = ProgressiveGAN.from_config(old)
-        g = ProgressiveGenerator.from_config(
-            {**model.generator.get_config(), "image_size": None, "max_resolution": 8}
-        )
-    assert restored.image_size == 8 and restored.ema_generator is not None
-    assert g.image_size == 8
-    model.save(tmp_path / "m.keras")
-    loaded = keras.saving.load_model(tmp_path / "m.keras")
-    assert loaded.image_size == 8
-    np.testing.assert_allclose(
-        loaded.generate(2, seed=1), model.generate(2, seed=1), atol=1e-6
-    )
-
-
 def test_mixed_bfloat16_reaches_every_layer_and_trains():
     model = ProgressiveGAN(**TINY, seed=0, dtype="mixed_bfloat16")
     model.compile()
@@ -356,28 +331,45 @@ def test_optimizer_reset_keeps_the_learning_rate():
         np.testing.assert_allclose(float(_np(optimizer.learning_rate)), 1e-3)
 
 
-# -------------------------------------------------------------------- export
-def test_export_serves_the_final_ema_generator(tmp_path):
-    model = _model()
-    model.set_phase(model.num_phases - 1)
-    for w in model.ema_generator.trainable_weights:  # outputs across [-1, 1]
-        w.assign(np.random.default_rng(0).normal(0.0, 1.0, w.shape).astype("float32"))
-    path = export_generator(model, str(tmp_path / "export"))
-    noise = np.random.default_rng(1).normal(size=(3, 8)).astype("float32")
-    expected = _np(model.ema_generator(noise, training=False))
-    assert expected.shape == (3, 8, 8, 1) and expected.min() < expected.max()
-    np.save(tmp_path / "noise.npy", noise)
-    code = textwrap.dedent(
-        f"""
-        import sys, numpy as np, tensorflow as tf
-        served = tf.saved_model.load({path!r}).signatures["serving_default"]
-        out = served(noise=tf.constant(np.load({str(tmp_path / "noise.npy")!r})))
-        np.save({str(tmp_path / "served.npy")!r}, out["images"].numpy())
-        assert not any(m.startswith("keras_gans") for m in sys.modules)
-        """
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
-    np.testing.assert_allclose(np.load(tmp_path / "served.npy"), expected, atol=1e-5)
+# ------------------------------------------------ the shared model properties
+class TestProgressiveGAN(mtc.ModelTestCase):
+    """Export, preset and `.keras` round trip, with the shared checks."""
+
+    def test_export_serves_the_final_ema_generator(self, tmp_path):
+        model = _model()
+        model.set_phase(model.num_phases - 1)
+        for w in model.ema_generator.trainable_weights:  # outputs across [-1, 1]
+            w.assign(
+                np.random.default_rng(0).normal(0.0, 1.0, w.shape).astype("float32")
+            )
+        assert model.sample_shape == (8, 8, 1)
+        self.run_export_test(model, tmp_path)
+
+    def test_preset_loads_and_samples(self):
+        self.run_preset_test(
+            ProgressiveGAN, "pggan_digits", expected_shape=(2, 32, 32, 1)
+        )
+
+    def test_old_configs_with_max_resolution_still_load(self, tmp_path):
+        model = _model()
+        config = model.get_config()
+        assert config["image_size"] == 8 and "max_resolution" not in config
+        old = {k: v for k, v in config.items() if k != "image_size"}
+        old["max_resolution"] = 8
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            restored = ProgressiveGAN.from_config(old)
+            g = ProgressiveGenerator.from_config(
+                {
+                    **model.generator.get_config(),
+                    "image_size": None,
+                    "max_resolution": 8,
+                }
+            )
+        assert restored.image_size == 8 and restored.ema_generator is not None
+        assert g.image_size == 8
+        loaded = self.run_model_saving_test(model, tmp_path)
+        assert loaded.image_size == 8
 
 
 # ------------------------------------------------------------------- recipes

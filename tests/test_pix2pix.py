@@ -3,11 +3,9 @@ image-to-image SavedModel export (`export.export_image_to_image`)."""
 
 import json
 import os
-import subprocess
-import sys
-import textwrap
 
 import keras
+import model_test_case as mtc
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -155,69 +153,6 @@ def test_with_active_dropout_rejects_subclassed_networks():
 
     with pytest.raises(ValueError, match="functional or Sequential"):
         with_active_dropout(Net())
-
-
-def test_export_generator_dispatches_pix2pix(tmp_path):
-    model = _tiny()
-    _randomize(model.generator)
-    x = _images(2, 32)
-    path = export_generator(model, str(tmp_path))
-    np.testing.assert_allclose(_serve(path, image=x), model.translate(x), atol=1e-5)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="multiples of 16"):
-        _serve(path, image=_images(1, 24))
-    # dropout=True keeps the decoder's dropout on: outputs vary per request.
-    noisy = tf.saved_model.load(export_generator(model, str(tmp_path), dropout=True))
-    serve = noisy.signatures["serving_default"]
-    a, b = (serve(image=tf.constant(x))["images"].numpy() for _ in range(2))
-    assert not np.allclose(a, b)
-    with pytest.raises(ValueError, match="`dropout`"):
-        export_generator(
-            DCGAN(28, 1, latent_dim=4, generator_filters=2, discriminator_filters=2),
-            str(tmp_path / "d"),
-            dropout=True,
-        )
-
-
-_PLAIN_LOADER = textwrap.dedent(
-    """
-    import json, sys
-    import numpy as np
-    import tensorflow as tf
-
-    path, image, expected = sys.argv[1:]
-    served = tf.saved_model.load(path)
-    out = served.signatures["serving_default"](image=tf.constant(np.load(image)))
-    images = out["images"].numpy()
-    print(json.dumps({
-        "max_diff": float(np.abs(images - np.load(expected)).max()),
-        "keras_gans_imported": any(m.startswith("keras_gans") for m in sys.modules),
-    }))
-    """
-)
-
-
-def test_exported_translator_loads_with_tensorflow_alone(tmp_path):
-    model = _tiny()
-    _randomize(model.generator)
-    path = export_generator(model, str(tmp_path / "p2p"))
-    x = _images(2, 32)
-    expected = model.translate(x)
-    np.save(tmp_path / "x.npy", x)
-    np.save(tmp_path / "expected.npy", expected)
-    result = subprocess.run(
-        [sys.executable, "-c", _PLAIN_LOADER, path]
-        + [str(tmp_path / "x.npy"), str(tmp_path / "expected.npy")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    # (`import tensorflow` loads parts of keras itself; the script never does.)
-    assert not report["keras_gans_imported"]
-    assert report["max_diff"] < 1e-5
 
 
 # ------------------------------------------------------ paper architectures
@@ -428,24 +363,6 @@ def test_bad_arguments_name_the_field():
         model.translate(np.zeros((2, 16, 16, 3), "float32"))
 
 
-def test_save_load_round_trip_and_test_time_dropout(tmp_path):
-    model = _tiny(normalization="instance", test_time_dropout=False)
-    model.compile()
-    x, y = _images(4, 16, 1), _images(4, 16, 2, seed=2)
-    model.fit(tf.data.Dataset.from_tensors((x, y)), verbose=0, shuffle=False)
-    model.save(tmp_path / "m.keras")
-    loaded = keras.saving.load_model(tmp_path / "m.keras")
-    assert type(loaded) is Pix2Pix and loaded.get_config() == model.get_config()
-    np.testing.assert_allclose(loaded.translate(x), model.translate(x), atol=1e-6)
-    np.testing.assert_array_equal(model.translate(x), model.translate(x))
-    _randomize(model.generator)
-    a, b = model.translate(x, dropout=True), model.translate(x, dropout=True)
-    assert not np.allclose(a, b)  # the paper's test-time dropout
-    assert loaded.g_optimizer.iterations.numpy() == 1
-    # The optimizers' state is restored: training goes on from the same point.
-    assert loaded.d_optimizer.iterations.numpy() == 1
-
-
 def test_translation_grid_draws_input_translated_target(tmp_path):
     from keras_gans import callbacks, plotting
 
@@ -470,35 +387,84 @@ def plt_read(path):
     return matplotlib.image.imread(path)
 
 
-# ------------------------------------------------ vocabulary, dtype, data checks
-def test_mixed_bfloat16_reaches_every_layer_and_trains():
-    model = _tiny(dtype="mixed_bfloat16")
-    assert model.dtype_policy.name == "mixed_bfloat16"
-    for net in (model.generator, model.discriminator):
-        layers = [
-            layer
-            for layer in net.layers
-            if not isinstance(layer, keras.layers.InputLayer)
-        ]
-        assert layers and {layer.dtype_policy.name for layer in layers} == {
-            "mixed_bfloat16"
+# ------------------------------------------------ the shared model properties
+class TestPix2Pix(mtc.ModelTestCase):
+    """Export, `.keras`, preset and dtype policy, with the shared checks."""
+
+    def test_export_generator_dispatches_pix2pix(self, tmp_path):
+        model = _tiny()
+        _randomize(model.generator)
+        x = _images(2, 32)
+        served = self.run_export_test(
+            model,
+            tmp_path,
+            requests={
+                "images": ("serving_default", {"image": x}),
+                "bad_size": ("serving_default", {"image": _images(1, 24)}),
+            },
+            expected={"images": model.translate(x)},
+        )
+        assert "multiples of 16" in served.errors["bad_size"]
+        assert served.signatures["serving_default"] == {
+            "inputs": {"image": [[None, None, None, 1], "float32"]},
+            "outputs": ["images"],
         }
-        assert {layer.compute_dtype for layer in layers} == {"bfloat16"}
-        assert {w.dtype for w in net.weights} == {"float32"}  # variables stay float32
-    model.compile()
-    x, y = _images(2, 16, 1), _images(2, 16, 2, seed=2)
-    before = _weights(model.generator)
-    dataset = tf.data.Dataset.from_tensors((x, y))
-    history = model.fit(dataset, verbose=0, shuffle=False).history
-    assert all(np.isfinite(v[0]) for v in history.values())
-    assert any(not np.allclose(a, b) for a, b in zip(before, _weights(model.generator)))
-    out = model.translate(x)
-    assert out.dtype == np.float32 and out.shape == (2, 16, 16, 2)
-    # The policy is saved and rebuilt with the model.
-    loaded = Pix2Pix.from_config(model.get_config())
-    assert loaded.generator.layers[1].compute_dtype == "bfloat16"
+        # dropout=True keeps the decoder's dropout on: outputs vary per request.
+        noisy = export_generator(model, str(tmp_path / "noisy"), dropout=True)
+        serve = tf.saved_model.load(noisy).signatures["serving_default"]
+        a, b = (serve(image=tf.constant(x))["images"].numpy() for _ in range(2))
+        assert not np.allclose(a, b)
+        with pytest.raises(ValueError, match="`dropout`"):
+            export_generator(
+                DCGAN(
+                    28, 1, latent_dim=4, generator_filters=2, discriminator_filters=2
+                ),
+                str(tmp_path / "d"),
+                dropout=True,
+            )
+
+    def test_save_load_round_trip_and_test_time_dropout(self, tmp_path):
+        model = _tiny(normalization="instance", test_time_dropout=False)
+        model.compile()
+        x, y = _images(4, 16, 1), _images(4, 16, 2, seed=2)
+        model.fit(tf.data.Dataset.from_tensors((x, y)), verbose=0, shuffle=False)
+        loaded = self.run_model_saving_test(model, tmp_path, lambda m: m.translate(x))
+        # The optimizers' state is restored: training goes on from the same point.
+        assert loaded.g_optimizer.iterations.numpy() == 1
+        assert loaded.d_optimizer.iterations.numpy() == 1
+        np.testing.assert_array_equal(model.translate(x), model.translate(x))
+        _randomize(model.generator)
+        a, b = model.translate(x, dropout=True), model.translate(x, dropout=True)
+        assert not np.allclose(a, b)  # the paper's test-time dropout
+
+    def test_preset_loads_and_translates(self):
+        self.run_preset_test(
+            Pix2Pix,
+            "pix2pix_digits",
+            sample=lambda m: m.translate(_images(2, 32)),
+            expected_shape=(2, 32, 32, 1),
+        )
+
+    def test_mixed_bfloat16_reaches_every_layer_and_trains(self):
+        model = _tiny(dtype="mixed_bfloat16")
+        self.assert_dtype_policy(model, "mixed_bfloat16")
+        model.compile()
+        x, y = _images(2, 16, 1), _images(2, 16, 2, seed=2)
+        before = _weights(model.generator)
+        dataset = tf.data.Dataset.from_tensors((x, y))
+        history = model.fit(dataset, verbose=0, shuffle=False).history
+        assert all(np.isfinite(v[0]) for v in history.values())
+        assert any(
+            not np.allclose(a, b) for a, b in zip(before, _weights(model.generator))
+        )
+        out = model.translate(x)
+        assert out.dtype == np.float32 and out.shape == (2, 16, 16, 2)
+        # The policy is saved and rebuilt with the model.
+        loaded = Pix2Pix.from_config(model.get_config())
+        assert loaded.generator.layers[1].compute_dtype == "bfloat16"
 
 
+# ------------------------------------------------ vocabulary, dtype, data checks
 def test_channels_vocabulary_and_deprecated_output_channels():
     model = _tiny(channels=3, input_channels=None)
     assert (model.input_channels, model.channels) == (3, 3)

@@ -120,25 +120,26 @@ def _models():
     ]
 
 
-@pytest.mark.parametrize("index", range(3), ids=["gan", "dcgan", "cgan"])
-def test_models_take_spectral_norm(index, tmp_path):
-    base = _models()[index]
-    config = {**base.get_config(), "spectral_norm": True, "seed": 0}
-    model = type(base).from_config(config)
-    assert model.get_config()["spectral_norm"] is True
-    assert _sn_layers(model.discriminator)
-    model.compile(loss="hinge")
-    # Keras' wrapper writes the normalized kernel back on every training
-    # call (the G step's D pass too), so the shared "G step leaves D" check
-    # does not apply; a fit step trains and stays finite.
-    ds = mtc.digits(with_labels=model.num_classes is not None, steps=2)
-    mtc.assert_finite(mtc.fit_logs(model, ds), ["d_loss", "g_loss"])
-    for layer in _sn_layers(model.discriminator):
-        assert _sigma(layer.layer.kernel) < 1.5
-    mtc.run_saving_test(model, mtc.sample_inputs(model), tmp_path)
-    # configs without the key (older files) build without it
-    old = {k: v for k, v in config.items() if k != "spectral_norm"}
-    assert type(base).from_config(old).spectral_norm is False
+class TestSpectralNormModels(mtc.ModelTestCase):
+    @pytest.mark.parametrize("index", range(3), ids=["gan", "dcgan", "cgan"])
+    def test_models_take_spectral_norm(self, index, tmp_path):
+        base = _models()[index]
+        config = {**base.get_config(), "spectral_norm": True, "seed": 0}
+        model = type(base).from_config(config)
+        assert model.get_config()["spectral_norm"] is True
+        assert _sn_layers(model.discriminator)
+        model.compile(loss="hinge")
+        # Keras' wrapper writes the normalized kernel back on every training
+        # call (the G step's D pass too), so the shared "G step leaves D" check
+        # does not apply; a fit step trains and stays finite.
+        ds = mtc.digits(with_labels=model.num_classes is not None, steps=2)
+        mtc.assert_finite(mtc.fit_logs(model, ds), ["d_loss", "g_loss"])
+        for layer in _sn_layers(model.discriminator):
+            assert _sigma(layer.layer.kernel) < 1.5
+        self.run_model_saving_test(model, tmp_path)
+        # configs without the key (older files) build without it
+        old = {k: v for k, v in config.items() if k != "spectral_norm"}
+        assert type(base).from_config(old).spectral_norm is False
 
 
 def test_pix2pix_takes_spectral_norm():

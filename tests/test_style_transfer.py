@@ -13,6 +13,7 @@ import sys
 
 import h5py
 import keras
+import model_test_case as mtc
 import numpy as np
 import pytest
 from keras import ops
@@ -255,24 +256,18 @@ def test_noise_init_is_seeded_white_noise():
     assert float(a.compute_losses()["content_loss"]) > 0.0
 
 
-def test_keras_round_trip_keeps_image_targets_vgg_and_optimizer(optimized, tmp_path):
-    model = optimized[0]
-    path = tmp_path / "nst.keras"
-    model.save(path)
-    restored = keras.saving.load_model(path)
-    assert type(restored) is NeuralStyleTransfer
-    assert restored.get_config() == model.get_config()
-    assert len(restored.weights) == len(model.weights)
-    for a, b in zip(model.weights, restored.weights):
-        np.testing.assert_array_equal(_np(a), _np(b), err_msg=a.path)
-    # Adam's moments and step count: a resumed run continues the same way.
-    assert int(restored.optimizer.iterations) == 9
-    for a, b in zip(model.optimizer.variables, restored.optimizer.variables):
-        np.testing.assert_array_equal(_np(a), _np(b), err_msg=a.path)
-    for name, value in model.compute_losses().items():
-        np.testing.assert_allclose(
-            float(restored.compute_losses()[name]), float(value), rtol=1e-6
+class TestNeuralStyleTransfer(mtc.ModelTestCase):
+    """The `.keras` round trip, with the shared check."""
+
+    def test_keras_round_trip_keeps_image_targets_vgg_and_optimizer(
+        self, optimized, tmp_path
+    ):
+        model = optimized[0]
+        restored = self.run_model_saving_test(
+            model, tmp_path, lambda m: m.compute_losses()
         )
+        # Adam's moments and step count: a resumed run continues the same way.
+        assert int(restored.optimizer.iterations) == 9
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,8 @@
 style mixing, truncation, sampling, projection and export, against hand
 computations in NumPy."""
 
-import os
-import subprocess
-import sys
-import textwrap
-
 import keras
-import model_test_case
+import model_test_case as mtc
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -206,14 +201,6 @@ def test_bad_arguments_name_the_field(kwargs, field):
         StyleGAN2(**{**TINY, **kwargs})
 
 
-def test_config_round_trip_and_seeded_weights():
-    model = _model()
-    model_test_case.run_config_round_trip(model)
-    again = _model()
-    for a, b in zip(model.get_weights(), again.get_weights()):
-        np.testing.assert_array_equal(a, b)
-
-
 # ------------------------------------------------------- mixing, truncation
 def test_style_mixing_inputs_are_seeded_and_mix_at_the_cutoff():
     a, b = _model(), _model()
@@ -305,71 +292,51 @@ def test_projection_recovers_an_image_of_the_generator():
         model.project(np.zeros((4, 4, 1), "float32"), steps=1)
 
 
-# -------------------------------------------------------- precision, export
-def test_mixed_bfloat16_reaches_every_layer():
-    model = StyleGAN2(**TINY, seed=0, dtype="mixed_bfloat16")
-    model.compile(run_eagerly=True)
-    model_test_case.assert_dtype_policy(model, "mixed_bfloat16")
-    x = RNG.uniform(-1, 1, (4, 8, 8, 1)).astype("float32")
-    logs = model.train_step((tf.constant(x),))
-    assert all(np.isfinite(float(v)) for v in logs.values())
-    assert model.generate(2, seed=0).dtype == np.float32
+# ------------------------------------------------ the shared model properties
+class TestStyleGAN2(mtc.ModelTestCase):
+    """Config, dtype policy and export, with the shared checks."""
 
+    def test_config_round_trip_and_seeded_weights(self):
+        model = _model()
+        self.run_serialization_test(model)
+        again = _model()
+        for a, b in zip(model.get_weights(), again.get_weights()):
+            np.testing.assert_array_equal(a, b)
 
-_SERVE = textwrap.dedent(
-    """
-    import sys, numpy as np, tensorflow as tf
-    path, inputs, out = sys.argv[1:4]
-    loaded = tf.saved_model.load(path)
-    a = dict(np.load(inputs))
-    sig = loaded.signatures
-    np.savez(out,
-        default=sig["serving_default"](noise=tf.constant(a["z"]))["images"].numpy(),
-        truncated=sig["truncated"](noise=tf.constant(a["z"]),
-                                   truncation=tf.constant(0.5))["images"].numpy(),
-        w=sig["mapping"](noise=tf.constant(a["z"]), truncation=tf.constant(0.5))["w"].numpy(),
-        from_w=sig["w"](w=tf.constant(a["ws"]))["images"].numpy(),
-        sample=sig["sample"](batch_size=tf.constant(2), seed=tf.constant(3, tf.int64))["images"].numpy())
-    assert not [m for m in sys.modules if m.startswith("keras_gans")]
-    """
-)
+    def test_mixed_bfloat16_reaches_every_layer(self):
+        model = StyleGAN2(**TINY, seed=0, dtype="mixed_bfloat16")
+        model.compile(run_eagerly=True)
+        self.assert_dtype_policy(model, "mixed_bfloat16")
+        x = RNG.uniform(-1, 1, (4, 8, 8, 1)).astype("float32")
+        logs = model.train_step((tf.constant(x),))
+        assert all(np.isfinite(float(v)) for v in logs.values())
+        assert model.generate(2, seed=0).dtype == np.float32
 
-
-def test_export_serves_z_psi_and_w_without_keras_gans(tmp_path):
-    from keras_gans import export
-
-    model = _model()
-    model.ema_generator.w_avg.assign(RNG.normal(size=(8,)).astype("float32"))
-    path = export.export_generator(model, str(tmp_path / "export"))
-    z = RNG.normal(size=(3, 8)).astype("float32")
-    ws = np.repeat(model.mapping(z)[:, None], model.num_ws, axis=1)
-    np.savez(tmp_path / "in.npz", z=z, ws=ws)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _SERVE,
-            path,
-            str(tmp_path / "in.npz"),
-            str(tmp_path / "out.npz"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    served = np.load(tmp_path / "out.npz")
-    g = model.ema_generator
-    np.testing.assert_allclose(served["default"], _np(g(z)), atol=1e-5)
-    np.testing.assert_allclose(
-        served["truncated"], _np(g(z, truncation=0.5)), atol=1e-5
-    )
-    np.testing.assert_allclose(
-        served["w"][:, 0], model.mapping(z, truncation=0.5), atol=1e-5
-    )
-    np.testing.assert_allclose(served["from_w"], model.synthesize(ws), atol=1e-5)
-    assert served["sample"].shape == (2, 8, 8, 1)
-    assert served["default"].min() < served["default"].max()
+    def test_export_serves_z_psi_and_w_without_keras_gans(self, tmp_path):
+        model = _model()
+        model.ema_generator.w_avg.assign(RNG.normal(size=(8,)).astype("float32"))
+        z = RNG.normal(size=(3, 8)).astype("float32")
+        ws = np.repeat(model.mapping(z)[:, None], model.num_ws, axis=1)
+        psi = np.float32(0.5)
+        g = model.ema_generator
+        served = self.run_export_test(
+            model,
+            tmp_path,
+            requests={
+                "default": ("serving_default", {"noise": z}),
+                "truncated": ("truncated", {"noise": z, "truncation": psi}),
+                "w": ("mapping", {"noise": z, "truncation": psi}, "w"),
+                "from_w": ("w", {"w": ws}),
+                "sample": ("sample", {"batch_size": np.int32(2), "seed": np.int64(3)}),
+            },
+            expected={
+                "default": _np(g(z)),
+                "truncated": _np(g(z, truncation=0.5)),
+                "from_w": model.synthesize(ws),
+            },
+        ).served
+        np.testing.assert_allclose(
+            served["w"][:, 0], model.mapping(z, truncation=0.5), atol=1e-5
+        )
+        assert served["sample"].shape == (2, 8, 8, 1)
+        assert served["default"].min() < served["default"].max()

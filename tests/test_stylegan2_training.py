@@ -2,6 +2,7 @@
 regularisation scaling, the EMA half-life, ADA, save/load and exact resume."""
 
 import keras
+import model_test_case as mtc
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -222,45 +223,43 @@ def test_ema_half_life_with_ramp_up():
 
 
 # -------------------------------------------------- save, load and resume
-def test_resume_from_a_saved_model_is_exact(tmp_path):
-    """2 steps, save, load, 2 more equals 4 straight: weights, both
-    optimizers, the lazy counters, pl_mean, images_seen, ADA's p and the
-    random stream come back; R1 and path length run before and after."""
-    settings = dict(d_reg_interval=2, pl_interval=2, ema_rampup=0.05, augment="ada")
+class TestStyleGAN2Resume(mtc.ModelTestCase):
+    """The `.keras` round trip, then training on from it."""
 
-    def fresh():
-        model = _model(**settings)
-        model.augment_pipeline.p.assign(0.3)
-        return model
+    def test_resume_from_a_saved_model_is_exact(self, tmp_path):
+        """2 steps, save, load, 2 more equals 4 straight: weights, both
+        optimizers, the lazy counters, pl_mean, images_seen, ADA's p and the
+        random stream come back; R1 and path length run before and after."""
+        settings = dict(d_reg_interval=2, pl_interval=2, ema_rampup=0.05, augment="ada")
 
-    batches = [X[i : i + 4] for i in (0, 4, 0, 4)]
-    model = fresh()
-    for batch in batches[:2]:
-        model.train_on_batch(batch)
-    path = tmp_path / "sg2.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path, safe_mode=True)
-    assert type(loaded) is StyleGAN2
-    _assert_same(_state(loaded), _state(model))
-    assert loaded.get_compile_config() == model.get_compile_config()
-    for batch in batches[2:]:
-        logs = loaded.train_on_batch(batch, return_dict=True)
-    straight = fresh()
-    for batch in batches:
-        straight_logs = straight.train_on_batch(batch, return_dict=True)
-    _assert_same(_state(loaded), _state(straight))
-    assert loaded.images_seen == 16 and float(_np(loaded.pl_mean)) > 0
-    assert int(loaded.d_optimizer.iterations) == 4
-    assert float(_np(loaded.augment_pipeline.p)) == float(
-        _np(straight.augment_pipeline.p)
-    )
-    assert set(logs) >= {"d_loss", "g_loss", "r1", "pl", "augment_p"}
-    np.testing.assert_allclose(
-        list(logs.values()), list(straight_logs.values()), rtol=1e-6
-    )
-    np.testing.assert_array_equal(
-        loaded.generate(3, seed=5), straight.generate(3, seed=5)
-    )
+        def fresh():
+            model = _model(**settings)
+            model.augment_pipeline.p.assign(0.3)
+            return model
+
+        batches = [X[i : i + 4] for i in (0, 4, 0, 4)]
+        model = fresh()
+        for batch in batches[:2]:
+            model.train_on_batch(batch)
+        loaded = self.run_model_saving_test(model, tmp_path, _state)
+        for batch in batches[2:]:
+            logs = loaded.train_on_batch(batch, return_dict=True)
+        straight = fresh()
+        for batch in batches:
+            straight_logs = straight.train_on_batch(batch, return_dict=True)
+        _assert_same(_state(loaded), _state(straight))
+        assert loaded.images_seen == 16 and float(_np(loaded.pl_mean)) > 0
+        assert int(loaded.d_optimizer.iterations) == 4
+        assert float(_np(loaded.augment_pipeline.p)) == float(
+            _np(straight.augment_pipeline.p)
+        )
+        assert set(logs) >= {"d_loss", "g_loss", "r1", "pl", "augment_p"}
+        np.testing.assert_allclose(
+            list(logs.values()), list(straight_logs.values()), rtol=1e-6
+        )
+        np.testing.assert_array_equal(
+            loaded.generate(3, seed=5), straight.generate(3, seed=5)
+        )
 
 
 # ----------------------------------------------------------------- presets
