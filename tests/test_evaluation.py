@@ -261,6 +261,14 @@ def test_evaluate_callback_every_n_epochs(digits):
         Evaluate(images[:100], every=0)
 
 
+def test_evaluate_callback_passes_the_backbone_to_its_evaluator(digits):
+    images, _ = digits
+    evaluate = Evaluate(images[:10], ["fid"], backbone="inception_2015")
+    assert evaluate.evaluator.backbone == "inception_2015"  # nothing built yet
+    with pytest.raises(ValueError, match="backbone='nope'"):
+        Evaluate(images[:10], ["fid"], backbone="nope")
+
+
 def test_cgan_recipe_eval_every_reports_digit_fd_and_label_accuracy(tmp_path):
     spec = importlib.util.spec_from_file_location(
         "cgan_mnist", RECIPES / "cgan_mnist.py"

@@ -22,13 +22,13 @@ import json
 import numbers
 import os
 import time
-import warnings
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from keras_gans import plotting, utils
+from keras_gans._deprecation import deprecate
 from keras_gans.metrics import evaluation
 from keras_gans.training import summaries
 from keras_gans.training.coverage import CollapseMonitor
@@ -301,11 +301,7 @@ _MOVED = {}
 def __getattr__(name):
     if name in _MOVED:
         new_path, value = _MOVED[name]
-        warnings.warn(
-            f"`keras_gans.callbacks.{name}` is deprecated; use `{new_path}`.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        deprecate(f"keras_gans.callbacks.{name}", new_path)
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
@@ -434,7 +430,9 @@ class Evaluate(keras.callbacks.Callback):
             translation model's held-out L1. Its plain numbers are logged;
             other values (lists, strings) are left out.
         **kwargs: further `Evaluator` arguments (`num_real_samples`,
-            `batch_size`, `seed`, `labels`, `extractors`).
+            `batch_size`, `seed`, `labels`, `extractors`, and for the
+            Inception metrics `backbone` (e.g. `"inception_2015"`, the
+            published protocol) and `resize`).
 
     Example:
 
