@@ -263,7 +263,9 @@ def test_evaluate_callback_every_n_epochs(digits):
 
 def test_evaluate_callback_passes_the_backbone_to_its_evaluator(digits):
     images, _ = digits
-    evaluate = Evaluate(images[:10], ["fid"], backbone="inception_2015")
+    evaluate = Evaluate(
+        images[:10], ["fid"], backbone="inception_2015", allow_small_sets=True
+    )
     assert evaluate.evaluator.backbone == "inception_2015"  # nothing built yet
     with pytest.raises(ValueError, match="backbone='nope'"):
         Evaluate(images[:10], ["fid"], backbone="nope")
