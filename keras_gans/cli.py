@@ -117,6 +117,8 @@ def _parse_labels(text, model, num):
                 f"Received: --labels {text}"
             )
         return None, None
+    if text is None and not getattr(model, "labels_are_classes", True):
+        return None, None  # cluster ids: the model draws them by frequency
     if text is None or text == "per_class":
         per_class = num // model.num_classes
         if per_class < 1:
@@ -288,7 +290,8 @@ def cmd_evaluate(args):
         )
     labels = None
     num = args.num
-    if getattr(model, "num_classes", None) is not None:
+    conditional = getattr(model, "num_classes", None) is not None
+    if getattr(model, "labels_are_classes", conditional):
         # num // num_classes of each class: 100 per class for the default 1000.
         labels, _ = _parse_labels("per_class", model, args.num)
         num = len(labels)

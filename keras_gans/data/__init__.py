@@ -23,11 +23,13 @@ The package's files: `digits.py`, `arrays.py`, `tfds.py`, `image_folder.py`
 pixels); `pairs.py` (`keras_gans.pairs`: A|B pairs for Pix2Pix) and
 `unpaired.py` (`keras_gans.unpaired`: A/B folders for CycleGAN), which share
 one download-and-extract (`_download.py`) and one file check (`_decode.py`);
-`kinds.py`: the data kinds a preset's recipe names, as a table of builders
+`clusters.py`: k-means cluster ids of unlabelled images
+(`kmeans_labels`, for a self-conditioned GAN); `kinds.py`: the data kinds a preset's recipe names, as a table of builders
 (`build_data`, `@data_kind(name)`).
 """
 
 from keras_gans.data.arrays import from_arrays, to_unit_range
+from keras_gans.data.clusters import kmeans_labels
 from keras_gans.data.digits import (
     DIGITS_ASSET,
     DIGITS_TRAIN_SIZE,
@@ -53,6 +55,7 @@ __all__ = [
     "DIGITS_ASSET",
     "DIGITS_TRAIN_SIZE",
     "IMAGE_EXTENSIONS",
+    "kmeans_labels",
     "digits_dataset",
     "from_arrays",
     "from_image_folder",

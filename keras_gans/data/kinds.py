@@ -23,7 +23,9 @@ import tempfile
 import numpy as np
 import tensorflow as tf
 
-from keras_gans.data.digits import digits_dataset
+from keras_gans.data.arrays import from_arrays
+from keras_gans.data.clusters import kmeans_labels
+from keras_gans.data.digits import digits_dataset, load_digits_sample
 from keras_gans.data.image_folder import from_image_folder
 from keras_gans.data.pairs import (
     digit_pairs_dataset,
@@ -132,8 +134,27 @@ def _pad(images, size):
 @data_kind("digits")
 def _digits(spec, request):
     """The embedded 5000 digits, or TFDS `spec["tfds"]` with `request.tfds`;
-    `pad_to` pads them with background."""
+    `pad_to` pads them with background. `cluster_labels: k` replaces the
+    labels by k-means cluster ids of the images (`kmeans_labels`, seeded by
+    the run's seed), for a self-conditioned GAN (embedded digits only)."""
     pad_to = spec.get("pad_to")
+    clusters = spec.get("cluster_labels")
+    if clusters:
+        if request.tfds:
+            raise ValueError(
+                "`--tfds` is not used by this preset: it clusters the embedded "
+                "digits (`cluster_labels`), which needs them all in memory"
+            )
+        images, _ = load_digits_sample()
+        ids = kmeans_labels(images, clusters, seed=request.seed)
+        ds = from_arrays(
+            images,
+            ids,
+            batch_size=request.batch_size,
+            seed=request.seed,
+            **({"pad_to": pad_to} if pad_to else {}),
+        )
+        return ds, {"pad_to": pad_to or 28}
     if request.tfds:
         ds = from_tfds(
             spec["tfds"],

@@ -151,7 +151,11 @@ def _sample_batches(source, num_samples, labels, seed, batch_size):
                     f"(num_classes=None). Received: {len(labels)} labels"
                 )
         elif labels is None:
-            labels = np.arange(num_samples) % num_classes
+            default_labels = getattr(source, "default_labels", None)
+            if callable(default_labels):  # e.g. cluster ids by their frequency
+                labels = np.asarray(default_labels(num_samples, seed))
+            else:
+                labels = np.arange(num_samples) % num_classes
 
         def draw(n, chunk_labels, chunk_seed):
             return generate(n, labels=chunk_labels, seed=chunk_seed)

@@ -7,6 +7,7 @@ from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.pggan import ProgressiveGAN
 from keras_gans.models.pix2pix import Pix2Pix
+from keras_gans.models.scgan import SelfConditionedGAN
 from keras_gans.models.style import FastStyleTransfer, NeuralStyleTransfer
 from keras_gans.models.stylegan2 import StyleGAN2
 
@@ -20,5 +21,6 @@ __all__ = [
     "NeuralStyleTransfer",
     "Pix2Pix",
     "ProgressiveGAN",
+    "SelfConditionedGAN",
     "StyleGAN2",
 ]
