@@ -46,6 +46,7 @@ def test_recipe_smoke_run_writes_its_outputs(name, tmp_path):
         "pix2pix_facades",
         "cyclegan_digits",
         "cyclegan_horse2zebra",
+        "scgan_digits",
     ],
 )
 def test_recipes_are_thin_entry_points_of_presets(name):

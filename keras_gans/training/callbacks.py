@@ -175,7 +175,9 @@ class SampleGrid(keras.callbacks.Callback):
                 f"method. Received: model of type {type(self.model).__name__}"
             )
         num_classes = getattr(self.model, "num_classes", None)
-        if num_classes is not None and self.labels is None:
+        # A model whose labels are cluster ids draws them itself.
+        draws_labels = not getattr(self.model, "labels_are_classes", True)
+        if num_classes is not None and self.labels is None and not draws_labels:
             raise ValueError(
                 f"The model is conditional (num_classes={num_classes}); pass "
                 "labels='per_class' or an int array to SampleGrid."
