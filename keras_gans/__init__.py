@@ -7,8 +7,9 @@ with `keras_gans.export.export_generator(model, dir)`.
 
 The packages are the floors of docs/architecture.md: `data`, `layers`,
 `losses`, `metrics`, `export`, `training` (the ground floor), `models`, and
-`presets` (the recipe floor). `_public_api.py` pins the short public paths
-(`keras_gans.images`, `keras_gans.callbacks`, `keras_gans.runner`, ...).
+`presets` (the recipe floor). `_public_api.py` pins the public module paths
+(`keras_gans.images`, `keras_gans.callbacks`, `keras_gans.runner`, the
+family files' older names, ...) and the deprecated ones.
 """
 
 from keras_gans import _startup  # noqa: I001  (before TensorFlow loads)
@@ -54,6 +55,8 @@ from keras_gans.models import (  # noqa: E402
 )
 from keras_gans.models.pggan import ProgressiveSchedule  # noqa: E402
 
+_public_api.install(_public_api.MODEL_FLOOR)
+
 # The recipe floor comes last: it builds on the models.
 from keras_gans import presets  # noqa: E402  isort: skip
 
@@ -61,11 +64,7 @@ _public_api.install(_public_api.RECIPE_FLOOR)
 
 from keras_gans import runner  # noqa: E402  isort: skip
 
-# Old paths of names that moved to a model family (one release).
-callbacks._MOVED["ProgressiveSchedule"] = (
-    "keras_gans.models.pggan.ProgressiveSchedule",
-    ProgressiveSchedule,
-)
+_public_api.install_deprecated(_public_api.DEPRECATED, _public_api.DEPRECATED_NAMES)
 
 __version__ = "0.1.0"
 

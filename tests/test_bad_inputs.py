@@ -280,7 +280,7 @@ def test_archive_link_outside_the_target_is_refused(tmp_path):
 
 # ---------------------------------------------------------- weights files
 def test_missing_inception_and_vgg_weights_have_one_shape(tmp_path, monkeypatch):
-    from keras_gans.models.style.vgg_features import resolve_vgg_weights
+    from keras_gans.models.style.style_vgg import resolve_vgg_weights
 
     missing = str(tmp_path / "no_such.h5")
     errors = []

@@ -8,6 +8,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import export
+from keras_gans._keras_compat import learning_rate_schedule
 from keras_gans.layers import ReflectionPadding2D
 from keras_gans.models.cyclegan import (
     CycleGAN,
@@ -282,12 +283,12 @@ class TestCycleGAN(mtc.ModelTestCase):
         model.compile()
         a, b = batch(4)
         model.fit(a, b, batch_size=2, epochs=3, verbose=0)  # 6 steps
-        schedule = model.g_optimizer._learning_rate
+        schedule = learning_rate_schedule(model.g_optimizer)
         assert schedule.total_steps == 6 and schedule.constant_steps == 3
         assert float(model.g_optimizer.learning_rate) == 0.0
         loaded = self.run_model_saving_test(model, tmp_path, lambda m: m.translate(a))
         assert int(loaded.g_optimizer.iterations.numpy()) == 6
-        assert loaded.d_optimizer._learning_rate.total_steps == 6
+        assert learning_rate_schedule(loaded.d_optimizer).total_steps == 6
 
     def test_export_serves_both_directions_to_tensorflow_alone(self, tmp_path):
         model = tiny(channels=1)

@@ -13,6 +13,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gans import ProgressiveGAN
+from keras_gans._keras_compat import flatten_layers
 from keras_gans.models.pggan import (
     ProgressiveDiscriminator,
     ProgressiveGenerator,
@@ -251,7 +252,7 @@ def test_mixed_bfloat16_reaches_every_layer_and_trains():
     model = ProgressiveGAN(**TINY, seed=0, dtype="mixed_bfloat16")
     model.compile()
     networks = [model.generator, model.discriminator, model.ema_generator]
-    layers = [layer for net in networks for layer in net._flatten_layers()]
+    layers = [layer for net in networks for layer in flatten_layers(net)]
     kinds = {type(layer).__name__ for layer in layers}
     assert {
         "EqualizedDense",

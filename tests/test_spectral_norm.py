@@ -15,7 +15,7 @@ from keras_gans.models.cgan.cgan_networks import (
 )
 from keras_gans.models.dcgan.dcgan_networks import dcgan_discriminator
 from keras_gans.models.gan.gan_networks import gan_discriminator
-from keras_gans.models.pix2pix.patch_discriminator import (
+from keras_gans.models.pix2pix.pix2pix_discriminator import (
     patch_discriminator,
     receptive_field,
 )

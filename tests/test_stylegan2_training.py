@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from keras_gans.models.adversarial import AdversarialModel
 from keras_gans.models.stylegan2 import StyleGAN2, lazy_adam
-from keras_gans.models.stylegan2.style_gan2 import path_lengths
+from keras_gans.models.stylegan2.stylegan2 import path_lengths
 
 TINY = dict(
     image_size=8,

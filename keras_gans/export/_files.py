@@ -12,6 +12,7 @@ import uuid
 
 import tensorflow as tf
 
+from keras_gans import _keras_compat
 from keras_gans.utils import is_int
 
 __all__ = []
@@ -153,8 +154,8 @@ def _copy_tree_model_last(source, target):
 def write_onnx(archive, export_dir, version, opset=17):
     """Converts `archive`'s `serving_default` to `export_dir/<version>/model.onnx`."""
     try:
+        import onnx  # noqa: F401  (tf2onnx's converter needs it)
         import tf2onnx
-        from keras.src.export.tf2onnx_lib import patch_tf2onnx
     except ImportError as error:
         raise ImportError(
             '`format="onnx"` needs tf2onnx and onnx: pip install "keras-gans[onnx]"'
@@ -162,13 +163,13 @@ def write_onnx(archive, export_dir, version, opset=17):
     export_dir = os.fspath(export_dir)
     path = _version_path(export_dir, version)
     # The endpoint as `ExportArchive.add_endpoint` stored it (a tf.function).
-    function = getattr(archive._tf_trackable, "serving_default")
-    signature = archive._endpoint_signatures["serving_default"]
+    function = _keras_compat.archive_endpoint(archive, "serving_default")
+    signature = _keras_compat.archive_endpoint_signature(archive, "serving_default")
     remove_stale_temporaries(export_dir)
     temporary = _temporary(export_dir, path)
     tf.io.gfile.makedirs(temporary)
     try:
-        patch_tf2onnx()  # numpy 2 support, as Keras' own ONNX export does
+        _keras_compat.patch_tf2onnx()  # numpy 2 support, as Keras' ONNX export
         model_proto, _ = tf2onnx.convert.from_function(
             function, input_signature=signature, opset=opset
         )

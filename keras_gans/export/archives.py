@@ -34,6 +34,7 @@ import inspect
 import keras
 import tensorflow as tf
 
+from keras_gans import _keras_compat
 from keras_gans.export._files import (
     next_version,
     write_archive,
@@ -494,7 +495,7 @@ def image_to_image_endpoints_archive(
             )
         )
         archive.track(networks[name])
-        fn = getattr(sub._tf_trackable, "serving_default")
+        fn = _keras_compat.archive_endpoint(sub, "serving_default")
         if name == default:
             archive.add_endpoint("serving_default", fn)
         archive.add_endpoint(name, fn)

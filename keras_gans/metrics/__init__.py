@@ -10,9 +10,9 @@ that takes batches, so 50k samples never sit in memory at once):
   2018): unbiased cubic-kernel MMD^2 over random subsets, mean and std:
   `metrics/kid.py`.
 - `inception_score` / `InceptionScore` (Salimans et al. 2016), with splits:
-  `metrics/inception_score_metric.py`.
+  `metrics/inception_score.py`.
 - `precision_recall` / `PrecisionRecall` (Kynkäänniemi et al. 2019, k=3):
-  `metrics/precision_recall_metric.py`.
+  `metrics/precision_recall.py`.
 
 Each takes features `(n, d)`, or images plus an `extractor`
 (`metrics/extractors.py`): `"digit"` (`DigitFeatures`: the shipped
@@ -75,9 +75,9 @@ from keras_gans.metrics.inception_2015 import (
     inception_2015_preprocess,
 )
 from keras_gans.metrics.inception_2015_conversion import convert_inception_2015
-from keras_gans.metrics.inception_score_metric import InceptionScore, inception_score
+from keras_gans.metrics.inception_score import InceptionScore, inception_score
 from keras_gans.metrics.kid import KernelInceptionDistance, kernel_inception_distance
-from keras_gans.metrics.precision_recall_metric import (
+from keras_gans.metrics.precision_recall import (
     PrecisionRecall,
     precision_recall,
 )

@@ -7,7 +7,7 @@ feature extractor, for 28x28 grey digits.
 
 from keras_gans.metrics.digit_classifier import _digit_extractor
 from keras_gans.metrics.frechet import frechet_distance
-from keras_gans.metrics.inception_score_metric import inception_score
+from keras_gans.metrics.inception_score import inception_score
 
 __all__ = ["digit_frechet_distance", "digit_score"]
 

@@ -5,6 +5,7 @@ import random
 
 from keras import ops
 
+from keras_gans import _keras_compat
 from keras_gans.utils import check_int
 
 __all__ = ["SavedSeedStates", "layer_seeds", "seed_states"]
@@ -54,8 +55,8 @@ def seed_states(*networks):
     for network in networks:
         if network is None:
             continue
-        for layer in network._flatten_layers(include_self=True, recursive=True):
-            for generator in getattr(layer, "_seed_generators", ()):
+        for layer in _keras_compat.flatten_layers(network):
+            for generator in _keras_compat.seed_generators(layer):
                 if id(generator.state) not in seen:
                     seen.add(id(generator.state))
                     states.append(generator.state)
@@ -99,7 +100,7 @@ class SavedSeedStates:
             for i, state in enumerate(layers):
                 state.assign(store[f"{_PREFIX}{i}"])
         keys = [k for k in keys if k != _OWN_KEY and k not in layer_keys]
-        variables = self._trainable_variables + self._non_trainable_variables
+        variables = _keras_compat.own_variables(self)
         for i, variable in enumerate(variables):
             if str(i) not in keys:
                 raise ValueError(

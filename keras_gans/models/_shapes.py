@@ -1,7 +1,6 @@
 """The image-shape vocabulary of model constructors and network builders."""
 
-import warnings
-
+from keras_gans._deprecation import deprecate
 from keras_gans.utils import check_image_size, check_int, is_int
 
 __all__ = ["deprecated_image_shape", "image_geometry", "upgrade_image_shape"]
@@ -15,10 +14,10 @@ def image_geometry(image_size, channels, image_shape=None, stacklevel=3):
         if len(image_size) == 3:
             image_shape = image_size
     if image_shape is not None:
-        warnings.warn(
-            "`image_shape` is deprecated; pass `image_size=(height, width)` and "
-            f"`channels`. Received: image_shape={image_shape!r}",
-            DeprecationWarning,
+        deprecate(
+            "image_shape",
+            "`image_size=(height, width)` and `channels`",
+            details=f"Received: image_shape={image_shape!r}",
             stacklevel=stacklevel,
         )
         if not isinstance(image_shape, (tuple, list)) or len(image_shape) != 3:
@@ -50,10 +49,8 @@ def upgrade_image_shape(config):
 @property
 def deprecated_image_shape(self):
     """Deprecated: `(height, width, channels)`; use `sample_shape`."""
-    warnings.warn(
-        "`image_shape` is deprecated; use `sample_shape` (or `image_size` and "
-        "`channels`).",
-        DeprecationWarning,
-        stacklevel=2,
+    deprecate(
+        f"{type(self).__name__}.image_shape",
+        "`sample_shape` (or `image_size` and `channels`)",
     )
     return self.sample_shape

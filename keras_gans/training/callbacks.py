@@ -28,7 +28,6 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import plotting, utils
-from keras_gans._deprecation import deprecate
 from keras_gans.metrics import evaluation
 from keras_gans.training import summaries
 from keras_gans.training.coverage import CollapseMonitor
@@ -291,21 +290,6 @@ class LossCurves(keras.callbacks.Callback):
             )
         self._unsaved = False
         return self.path
-
-
-# Names that moved out of this module to a model family. The package root,
-# which sees every floor, fills this table (name -> (new path, object)) so
-# that old imports keep working for one release; this module itself never
-# imports models.
-_MOVED = {}
-
-
-def __getattr__(name):
-    if name in _MOVED:
-        new_path, value = _MOVED[name]
-        deprecate(f"keras_gans.callbacks.{name}", new_path)
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class TranslationGrid(keras.callbacks.Callback):

@@ -49,7 +49,7 @@ import os
 import keras
 import tensorflow as tf
 
-from keras_gans import utils
+from keras_gans import _keras_compat, utils
 
 __all__ = ["STRATEGIES", "fit", "get_strategy", "is_chief"]
 
@@ -255,9 +255,9 @@ def fit(
     stopped["preempted"] = False
     try:
         callback_list.on_train_begin()
-        if not restored and getattr(model, "_initial_epoch", None):
+        if not restored and _keras_compat.resume_epoch(model):
             # `BackupAndRestore` sets the epoch to resume from, as `fit` reads it.
-            initial_epoch = model._initial_epoch
+            initial_epoch = _keras_compat.resume_epoch(model)
             global_step = stopped["global_step"] = initial_epoch * steps
             stopped["epoch"] = initial_epoch
         logs = {}
@@ -313,5 +313,5 @@ def fit(
         model.stopped_at = dict(stopped)  # set late: Keras tracks (copies) dicts
         if checkpoint is not None:
             checkpoint.uninstall_sigterm_handler()
-    model._initial_epoch = None
+    _keras_compat.clear_resume_epoch(model)
     return model.history

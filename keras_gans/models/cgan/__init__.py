@@ -2,6 +2,7 @@
 their conv/projection/AC-GAN variants, and the model."""
 
 from keras_gans.models import registry
+from keras_gans.models.cgan.cgan import ARCHITECTURES, ConditionalGAN
 from keras_gans.models.cgan.cgan_networks import (
     CONV_HEADS,
     cgan_conv_discriminator,
@@ -9,7 +10,6 @@ from keras_gans.models.cgan.cgan_networks import (
     cgan_mlp_generator,
 )
 from keras_gans.models.cgan.cgan_presets import PRESETS
-from keras_gans.models.cgan.conditional_gan import ARCHITECTURES, ConditionalGAN
 from keras_gans.models.dcgan.dcgan_networks import (
     DCGAN_INIT,
     conv_trunk,

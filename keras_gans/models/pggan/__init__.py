@@ -7,11 +7,10 @@
 """
 
 from keras_gans.models import registry
-from keras_gans.models.pggan.pggan_presets import PRESETS
-from keras_gans.models.pggan.progressive_discriminator import ProgressiveDiscriminator
-from keras_gans.models.pggan.progressive_gan import ProgressiveGAN, paper_adam
-from keras_gans.models.pggan.progressive_generator import ProgressiveGenerator
-from keras_gans.models.pggan.progressive_network import (
+from keras_gans.models.pggan.pggan import ProgressiveGAN, paper_adam
+from keras_gans.models.pggan.pggan_discriminator import ProgressiveDiscriminator
+from keras_gans.models.pggan.pggan_generator import ProgressiveGenerator
+from keras_gans.models.pggan.pggan_network import (
     LEAKINESS,
     MAX_RESOLUTION,
     MIN_RESOLUTION,
@@ -19,7 +18,8 @@ from keras_gans.models.pggan.progressive_network import (
     phase_resolution,
     stage_resolution,
 )
-from keras_gans.models.pggan.progressive_schedule import ProgressiveSchedule
+from keras_gans.models.pggan.pggan_presets import PRESETS
+from keras_gans.models.pggan.pggan_schedule import ProgressiveSchedule
 
 registry.register_presets(PRESETS, ProgressiveGAN)
 

@@ -2,15 +2,15 @@
 discriminator and the `Pix2Pix` model that trains them."""
 
 from keras_gans.models import registry
-from keras_gans.models.pix2pix._common import NORMALIZATIONS, PIX2PIX_INIT
-from keras_gans.models.pix2pix.active_dropout import with_active_dropout
-from keras_gans.models.pix2pix.patch_discriminator import (
+from keras_gans.models.pix2pix._pix2pix_common import NORMALIZATIONS, PIX2PIX_INIT
+from keras_gans.models.pix2pix.pix2pix import Pix2Pix
+from keras_gans.models.pix2pix.pix2pix_discriminator import (
     patch_discriminator,
     receptive_field,
 )
-from keras_gans.models.pix2pix.pix2pix import Pix2Pix
+from keras_gans.models.pix2pix.pix2pix_dropout import with_active_dropout
+from keras_gans.models.pix2pix.pix2pix_generator import unet_depth, unet_generator
 from keras_gans.models.pix2pix.pix2pix_presets import PRESETS
-from keras_gans.models.pix2pix.unet_generator import unet_depth, unet_generator
 
 registry.register_presets(PRESETS, Pix2Pix)
 

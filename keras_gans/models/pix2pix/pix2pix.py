@@ -8,7 +8,6 @@ output) as real or fake, and the generator's loss is the cGAN loss plus
 """
 
 import numbers
-import warnings
 
 import keras
 import numpy as np
@@ -16,12 +15,13 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses
+from keras_gans._deprecation import deprecate
 from keras_gans.models import _checks
 from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.adversarial import AdversarialModel
-from keras_gans.models.pix2pix.active_dropout import with_active_dropout
-from keras_gans.models.pix2pix.patch_discriminator import patch_discriminator
-from keras_gans.models.pix2pix.unet_generator import unet_depth, unet_generator
+from keras_gans.models.pix2pix.pix2pix_discriminator import patch_discriminator
+from keras_gans.models.pix2pix.pix2pix_dropout import with_active_dropout
+from keras_gans.models.pix2pix.pix2pix_generator import unet_depth, unet_generator
 from keras_gans.utils import check_image_size, check_int, check_unit_range, is_int
 
 __all__ = ["Pix2Pix"]
@@ -132,11 +132,7 @@ class Pix2Pix(AdversarialModel):
     ):
         if "output_channels" in kwargs:
             output_channels = kwargs.pop("output_channels")
-            warnings.warn(
-                "`Pix2Pix(output_channels=...)` is deprecated; use `channels=...`.",
-                DeprecationWarning,
-                stacklevel=2,
-            )
+            deprecate("Pix2Pix(output_channels=...)", "channels=...")
             if channels not in (3, output_channels):
                 raise ValueError(
                     "Pass `channels` or its deprecated alias `output_channels`, "
@@ -212,11 +208,7 @@ class Pix2Pix(AdversarialModel):
     @property
     def output_channels(self):
         """Deprecated alias of `channels`."""
-        warnings.warn(
-            "`Pix2Pix.output_channels` is deprecated; use `channels`.",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        deprecate("Pix2Pix.output_channels", "channels")
         return self.channels
 
     @property

@@ -2,23 +2,17 @@
 image) and Johnson et al. 2016 (`FastStyleTransfer`, a feed-forward
 stylizer), sharing the VGG19 perceptual loss.
 
-- `vgg_features`: VGG19 feature extractor and its offline weights;
+- `style_vgg`: VGG19 feature extractor and its offline weights;
 - `style_losses`: Gram matrix, content, style and total variation losses;
-- `perceptual_loss`: `PerceptualLoss`, the loss network and its losses;
-- `neural_style_transfer`: `NeuralStyleTransfer` and `stylize`;
-- `transformation_network`: Johnson et al.'s network builder;
-- `fast_style_transfer`: `FastStyleTransfer`.
+- `style_perceptual_loss`: `PerceptualLoss`, the loss network and its losses;
+- `style_neural`: `NeuralStyleTransfer` and `stylize`;
+- `style_networks`: Johnson et al.'s transformation network builder;
+- `style_fast`: `FastStyleTransfer`.
 
 Image files are read with `keras_gans.images.load_image`.
 """
 
-from keras_gans.models.style.fast_style_transfer import FastStyleTransfer
-from keras_gans.models.style.neural_style_transfer import (
-    NeuralStyleTransfer,
-    Stylized,
-    stylize,
-)
-from keras_gans.models.style.perceptual_loss import PerceptualLoss
+from keras_gans.models.style.style_fast import FastStyleTransfer
 from keras_gans.models.style.style_losses import (
     content_loss,
     gram_matrix,
@@ -26,13 +20,23 @@ from keras_gans.models.style.style_losses import (
     style_layer_loss,
     total_variation_loss,
 )
-from keras_gans.models.style.transformation_network import (
+from keras_gans.models.style.style_networks import (
     SIZE_MULTIPLE,
     transformation_network,
 )
-from keras_gans.models.style.vgg_features import (
+from keras_gans.models.style.style_neural import (
+    INITS,
+    NeuralStyleTransfer,
+    Stylized,
+    stylize,
+)
+from keras_gans.models.style.style_perceptual_loss import PerceptualLoss
+from keras_gans.models.style.style_vgg import (
     CONTENT_LAYER,
+    IMAGENET_MEAN_BGR,
+    POOLINGS,
     STYLE_LAYERS,
+    VGG19_CONV_LAYERS,
     VGG19_WEIGHTS_FILE,
     VGG19_WEIGHTS_URL,
     cached_vgg19_weights_path,
@@ -44,11 +48,15 @@ from keras_gans.models.style.vgg_features import (
 __all__ = [
     "CONTENT_LAYER",
     "FastStyleTransfer",
+    "IMAGENET_MEAN_BGR",
+    "INITS",
     "NeuralStyleTransfer",
+    "POOLINGS",
     "PerceptualLoss",
     "SIZE_MULTIPLE",
     "STYLE_LAYERS",
     "Stylized",
+    "VGG19_CONV_LAYERS",
     "VGG19_WEIGHTS_FILE",
     "VGG19_WEIGHTS_URL",
     "cached_vgg19_weights_path",

@@ -8,7 +8,7 @@
 """
 
 from keras_gans.models import registry
-from keras_gans.models.stylegan2.style_gan2 import StyleGAN2, lazy_adam
+from keras_gans.models.stylegan2.stylegan2 import StyleGAN2, lazy_adam
 from keras_gans.models.stylegan2.stylegan2_discriminator import StyleGAN2Discriminator
 from keras_gans.models.stylegan2.stylegan2_generator import StyleGAN2Generator
 from keras_gans.models.stylegan2.stylegan2_layers import (

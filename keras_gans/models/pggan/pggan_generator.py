@@ -6,7 +6,7 @@ import keras
 from keras import ops
 
 from keras_gans.layers import EqualizedConv2D, EqualizedDense, PixelNorm, WeightedSum
-from keras_gans.models.pggan.progressive_network import (
+from keras_gans.models.pggan.pggan_network import (
     _lrelu,
     _ProgressiveNetwork,
     _upsample,

@@ -4,7 +4,7 @@ import keras
 from keras import layers
 
 from keras_gans.layers.spectral_normalization import spectral
-from keras_gans.models.pix2pix._common import (
+from keras_gans.models.pix2pix._pix2pix_common import (
     PIX2PIX_INIT,
     _check_normalization,
     _norm,

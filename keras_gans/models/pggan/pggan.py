@@ -3,12 +3,12 @@
 import keras
 from keras import ops
 
-from keras_gans import utils
+from keras_gans import _keras_compat, utils
 from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.adversarial import AdversarialModel, _num_replicas
-from keras_gans.models.pggan.progressive_discriminator import ProgressiveDiscriminator
-from keras_gans.models.pggan.progressive_generator import ProgressiveGenerator
-from keras_gans.models.pggan.progressive_network import (
+from keras_gans.models.pggan.pggan_discriminator import ProgressiveDiscriminator
+from keras_gans.models.pggan.pggan_generator import ProgressiveGenerator
+from keras_gans.models.pggan.pggan_network import (
     _check_image_size,
     _downsample,
     _resolve_image_size,
@@ -26,7 +26,7 @@ def _reset_moments(optimizer):
     if inner is not None:  # LossScaleOptimizer: the scale is not a moment
         _reset_moments(inner)
         return
-    keep = {id(v) for v in getattr(optimizer, "_model_variables_moving_average", [])}
+    keep = {id(v) for v in _keras_compat.ema_variables(optimizer)}
     for variable in optimizer.variables:
         if id(variable) in keep or "learning_rate" in variable.path:
             continue

@@ -6,12 +6,12 @@ phase `2s` trains it stable.
 """
 
 import math
-import warnings
 
 import keras
 from keras import ops
 
 from keras_gans import utils
+from keras_gans._deprecation import deprecate
 
 __all__ = [
     "LEAKINESS",
@@ -89,10 +89,9 @@ def _resolve_image_size(image_size, max_resolution, owner, stacklevel=3):
             "Pass `image_size` only; `max_resolution` is its deprecated name. "
             f"Received: image_size={image_size!r}, max_resolution={max_resolution!r}"
         )
-    warnings.warn(
-        f"`{owner}(max_resolution=...)` is deprecated; use "
-        f"`image_size={max_resolution!r}`.",
-        DeprecationWarning,
+    deprecate(
+        f"{owner}(max_resolution=...)",
+        f"image_size={max_resolution!r}",
         stacklevel=stacklevel,
     )
     return max_resolution

@@ -10,7 +10,7 @@ from keras_gans.layers import (
     MinibatchStdDev,
     WeightedSum,
 )
-from keras_gans.models.pggan.progressive_network import (
+from keras_gans.models.pggan.pggan_network import (
     _downsample,
     _lrelu,
     _ProgressiveNetwork,

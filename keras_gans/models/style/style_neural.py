@@ -38,9 +38,9 @@ from keras import ops
 
 from keras_gans import utils
 from keras_gans.data.images import load_image
-from keras_gans.models.style._saving import compile_from_config, without_vgg_file
-from keras_gans.models.style.perceptual_loss import MIN_IMAGE_SIZE, PerceptualLoss
-from keras_gans.models.style.vgg_features import CONTENT_LAYER, STYLE_LAYERS
+from keras_gans.models.style._style_saving import compile_from_config, without_vgg_file
+from keras_gans.models.style.style_perceptual_loss import MIN_IMAGE_SIZE, PerceptualLoss
+from keras_gans.models.style.style_vgg import CONTENT_LAYER, STYLE_LAYERS
 
 __all__ = ["INITS", "NeuralStyleTransfer", "Stylized", "stylize"]
 

@@ -18,7 +18,7 @@ from keras_gans.models.style.style_losses import (
     style_layer_loss,
     total_variation_loss,
 )
-from keras_gans.models.style.vgg_features import (
+from keras_gans.models.style.style_vgg import (
     CONTENT_LAYER,
     STYLE_LAYERS,
     vgg19_feature_extractor,
@@ -62,7 +62,7 @@ class PerceptualLoss(keras.layers.Layer):
         style_layer_weights: sequence of float or `None` (w_l = 1 / L).
         pooling: str. `"avg"` or `"max"`.
         vgg_weights: `"imagenet"`, a file path or `None` (random; tests).
-            See `vgg_features.resolve_vgg_weights`.
+            See `style_vgg.resolve_vgg_weights`.
 
     Raises:
         ValueError: a negative weight, bad layer names or pooling.

@@ -6,7 +6,7 @@ import os
 import keras
 
 from keras_gans import plotting, utils
-from keras_gans.models.pggan.progressive_network import (
+from keras_gans.models.pggan.pggan_network import (
     phase_resolution,
     stage_resolution,
 )

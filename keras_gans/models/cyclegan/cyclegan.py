@@ -7,16 +7,16 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
+from keras_gans import _keras_compat, losses
 from keras_gans.models._compile_config import KERAS_COMPILE_KEYS, CompileConfigMixin
 from keras_gans.models._seeds import layer_seeds
-from keras_gans.models.cyclegan.image_pool import ImagePool
-from keras_gans.models.cyclegan.linear_decay_schedule import LinearDecaySchedule
-from keras_gans.models.cyclegan.resnet_generator import (
+from keras_gans.models.cyclegan.cyclegan_image_pool import ImagePool
+from keras_gans.models.cyclegan.cyclegan_networks import (
     paper_residual_blocks,
     resnet_generator,
 )
-from keras_gans.models.pix2pix.patch_discriminator import patch_discriminator
+from keras_gans.models.cyclegan.cyclegan_schedule import LinearDecaySchedule
+from keras_gans.models.pix2pix.pix2pix_discriminator import patch_discriminator
 from keras_gans.models.registry import PresetMixin
 from keras_gans.utils import (
     check_choice,
@@ -46,10 +46,6 @@ def _l1(x, y):
 def _lsgan_generator_loss(logits):
     """E[(D(G(x)) - 1)^2] (Zhu et al. 2017, sec 4: the LSGAN loss)."""
     return 2.0 * losses.least_squares_generator_loss(logits)  # it holds 1/2
-
-
-def _unwrap(optimizer):
-    return getattr(optimizer, "inner_optimizer", optimizer)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -433,7 +429,7 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
 
     def _set_schedule_length(self, total_steps):
         for optimizer in (self.g_optimizer, self.d_optimizer):
-            schedule = getattr(_unwrap(optimizer), "_learning_rate", None)
+            schedule = _keras_compat.learning_rate_schedule(optimizer)
             if isinstance(schedule, LinearDecaySchedule) and (
                 schedule.total_steps is None
             ):

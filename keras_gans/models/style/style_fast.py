@@ -23,8 +23,6 @@ relu4_3; both set by `content_layer` and `style_layers`) and normalises by
 C * H * W. Losses are averaged over the batch.
 """
 
-import warnings
-
 import keras
 import numpy as np
 import tensorflow as tf
@@ -32,16 +30,17 @@ from keras import ops
 
 from keras_gans import export as export_lib
 from keras_gans import utils
+from keras_gans._deprecation import deprecate
 from keras_gans.data.images import load_image
 from keras_gans.models import _checks
 from keras_gans.models._seeds import layer_seeds
-from keras_gans.models.style._saving import compile_from_config, without_vgg_file
-from keras_gans.models.style.perceptual_loss import PerceptualLoss
-from keras_gans.models.style.transformation_network import (
+from keras_gans.models.style._style_saving import compile_from_config, without_vgg_file
+from keras_gans.models.style.style_networks import (
     SIZE_MULTIPLE,
     transformation_network,
 )
-from keras_gans.models.style.vgg_features import CONTENT_LAYER, STYLE_LAYERS
+from keras_gans.models.style.style_perceptual_loss import PerceptualLoss
+from keras_gans.models.style.style_vgg import CONTENT_LAYER, STYLE_LAYERS
 
 __all__ = ["FastStyleTransfer"]
 
@@ -280,12 +279,11 @@ class FastStyleTransfer(_checks.DataChecks, keras.Model):
         Stylizes RGB images `(N, H, W, 3)` or one `(H, W, 3)`, uint8 or float
         in [0, 255]; H and W multiples of 4. Returns uint8 `(N, H, W, 3)`.
         """
-        warnings.warn(
-            "`FastStyleTransfer.stylize` is deprecated: use `translate(images)`, "
-            "which takes and returns float images in [-1, 1] "
+        deprecate(
+            "FastStyleTransfer.stylize",
+            "translate(images)",
+            details="It takes and returns float images in [-1, 1] "
             "(`keras_gans.utils.to_unit_range` / `to_uint8` convert pixels).",
-            DeprecationWarning,
-            stacklevel=2,
         )
         pixels = np.asarray(images, dtype="float32")
         if pixels.ndim == 3:
