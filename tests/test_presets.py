@@ -20,6 +20,7 @@ DIGIT_PRESETS = [
     "pggan_digits",
     "pix2pix_digits",
     "cyclegan_digits",
+    "scgan_digits",
 ]
 CONFIG_ONLY_PRESETS = ["pggan_celeba", "pix2pix_facades", "cyclegan_horse2zebra"]
 

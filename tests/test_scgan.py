@@ -135,6 +135,12 @@ class TestSelfConditionedGAN(mtc.ModelTestCase):
         evaluate(model, real, ["class_entropy"], num_samples=16)
         assert all(set(np.asarray(c).tolist()) == {2} for c in calls)
 
+    def test_preset_draws_digits_of_its_clusters(self):
+        model, _ = self.run_preset_test(SelfConditionedGAN, "scgan_digits")
+        frequencies = model.cluster_frequencies()
+        assert frequencies.shape == (50,) and np.all(frequencies > 0)
+        np.testing.assert_allclose(frequencies.sum(), 1.0)
+
     def test_preset_recipe_clusters_the_embedded_digits(self):
         recipe = presets.get("scgan_digits")["recipe"]
         k = recipe["model"]["num_clusters"]

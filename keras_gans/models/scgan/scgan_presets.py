@@ -55,7 +55,7 @@ PRESETS = {
                 "cluster_labels": 50,
                 "tfds": "mnist",
             },
-            "epochs": 80,
+            "epochs": 100,  # digit FD 7.8x real at 80, 6.2x at 100
             "batch_size": 64,
             "seed": 20200614,
             "out": "runs/scgan_digits",
