@@ -51,6 +51,7 @@ from keras_gans.models import (  # noqa: E402
     NeuralStyleTransfer,
     Pix2Pix,
     ProgressiveGAN,
+    SelfConditionedGAN,
     StyleGAN2,
 )
 from keras_gans.models.pggan import ProgressiveSchedule  # noqa: E402
@@ -79,6 +80,7 @@ __all__ = [
     "Pix2Pix",
     "ProgressiveGAN",
     "ProgressiveSchedule",
+    "SelfConditionedGAN",
     "StyleGAN2",
     "augment",
     "callbacks",
