@@ -282,11 +282,12 @@ def cmd_evaluate(args):
         return _evaluate_against_real(model, args)
     digit_shape = (*getattr(metrics, "IMAGE_SIZE", (28, 28)), 1)
     shape = tuple(model.sample_shape)
-    if shape != digit_shape:
+    padded = shape == (32, 32, 1)  # digits padded to 32x32: PGGAN, StyleGAN2
+    if shape != digit_shape and not padded:
         raise ValueError(
             "`evaluate` judges digits with the shipped digit classifier, which "
-            f"needs {'x'.join(map(str, digit_shape))} images. Received: a model "
-            f"drawing {shape} images ({args.model})"
+            f"needs {'x'.join(map(str, digit_shape))} (or 32x32x1 padded) images. "
+            f"Received: a model drawing {shape} images ({args.model})"
         )
     labels = None
     num = args.num
@@ -296,6 +297,7 @@ def cmd_evaluate(args):
         labels, _ = _parse_labels("per_class", model, args.num)
         num = len(labels)
     images = model.generate(num, labels=labels, seed=args.seed)
+    images = images[:, 2:30, 2:30] if padded else images  # the 28x28 digit
     report = metrics.digit_report(images, labels)
     from keras_gans.training import coverage
 

@@ -12,7 +12,15 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_gans import DCGAN, GAN, ConditionalGAN, Pix2Pix, ProgressiveGAN, export
+from keras_gans import (
+    DCGAN,
+    GAN,
+    ConditionalGAN,
+    Pix2Pix,
+    ProgressiveGAN,
+    StyleGAN2,
+    export,
+)
 
 onnxruntime = pytest.importorskip("onnxruntime")
 pytest.importorskip("tf2onnx")
@@ -57,6 +65,16 @@ def _models():
         "pggan": ProgressiveGAN(
             image_size=8, channels=1, latent_dim=8, fmap_base=16, fmap_max=8
         ),
+        "stylegan2": StyleGAN2(
+            image_size=8,
+            channels=1,
+            latent_dim=8,
+            w_dim=8,
+            mapping_layers=2,
+            channel_base=32,
+            channel_max=4,
+            seed=3,
+        ),
         "pix2pix": Pix2Pix(
             image_size=32,
             input_channels=1,
@@ -88,7 +106,9 @@ def _serve(path, feeds, tmp_path):
     return np.load(out)
 
 
-@pytest.mark.parametrize("name", ["gan", "dcgan", "cgan", "pggan", "pix2pix"])
+@pytest.mark.parametrize(
+    "name", ["gan", "dcgan", "cgan", "pggan", "stylegan2", "pix2pix"]
+)
 def test_onnx_matches_the_generator(name, tmp_path):
     model = _models()[name]
     path = export.export_generator(

@@ -340,3 +340,28 @@ class TestStyleGAN2(mtc.ModelTestCase):
         )
         assert served["sample"].shape == (2, 8, 8, 1)
         assert served["default"].min() < served["default"].max()
+
+
+def test_cli_samples_walks_and_judges_a_32x32_digit_model(tmp_path, capsys):
+    """`keras-gans sample`, `interpolate` (a walk in W) and `evaluate` (the
+    padded 32x32 digits cropped to the judge's 28x28) on a saved model."""
+    import json
+
+    from PIL import Image
+
+    from keras_gans import cli
+
+    model = StyleGAN2(**{**TINY, "image_size": 32}, seed=5)
+    model.compile()
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    grid = tmp_path / "grid.png"
+    assert cli.main(["sample", path, "--num", "4", "--out", str(grid)]) == 0
+    assert Image.open(grid).size[0] > 32
+    walk = tmp_path / "walk.gif"
+    assert cli.main(["interpolate", path, "--out", str(walk), "--steps", "3"]) == 0
+    assert Image.open(walk).n_frames == 3
+    capsys.readouterr()
+    assert cli.main(["evaluate", path, "--num", "20"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["num_images"] == 20 and sum(report["class_histogram"]) == 20
