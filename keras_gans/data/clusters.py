@@ -43,11 +43,11 @@ def kmeans_labels(images, num_clusters, pca_dim=50, restarts=3, seed=0):
 
     Example:
     >>> rng = np.random.default_rng(0)
-    >>> images = np.concatenate([rng.normal(0, 0.1, (20, 4, 4)),
+    >>> images = np.concatenate([rng.normal(0, 0.1, (10, 4, 4)),
     ...                          rng.normal(5, 0.1, (20, 4, 4))])
-    >>> ids = kmeans_labels(images, 2, pca_dim=2)
-    >>> sorted(set(ids[:20].tolist())), sorted(set(ids[20:].tolist()))
-    ([0], [1])
+    >>> ids = kmeans_labels(images, 2, pca_dim=2)  # 0: the larger cluster
+    >>> sorted(set(ids[:10].tolist())), sorted(set(ids[10:].tolist()))
+    ([1], [0])
     """
     from scipy.cluster.vq import kmeans2  # here: keeps `import keras_gans` fast
 
