@@ -1,15 +1,17 @@
 """The config of a model that builds its own G and D from its arguments."""
 
-from keras_gans.models._shapes import deprecated_image_shape, upgrade_image_shape
+from keras_gans._deprecation import RenamedAttributes
+from keras_gans.models._shapes import upgrade_image_shape
 
 __all__ = ["OwnNetworksConfig"]
 
 
-class OwnNetworksConfig:
+class OwnNetworksConfig(RenamedAttributes):
     """What `GAN`, `DCGAN` and `ConditionalGAN` share: each builds G and D
     from architecture arguments, so its config holds those arguments (not
     the serialized networks), and configs saved with the older
-    `image_shape` load.
+    `image_shape` load. `model.image_shape` is the deprecated name of
+    `sample_shape` (a warning on reading it, none on saving the model).
 
     Needs from the model: an attribute for every name in `config_arguments`
     (the constructor argument of the same name, as the constructor stored
@@ -22,7 +24,7 @@ class OwnNetworksConfig:
     #: The constructor arguments the config saves, in order.
     config_arguments = ()
 
-    image_shape = deprecated_image_shape
+    renamed_attributes = {"image_shape": "sample_shape"}
 
     def get_config(self):
         config = super().get_config()

@@ -3,7 +3,7 @@
 from keras_gans._deprecation import deprecate
 from keras_gans.utils import check_image_size, check_int, is_int
 
-__all__ = ["deprecated_image_shape", "image_geometry", "upgrade_image_shape"]
+__all__ = ["image_geometry", "upgrade_image_shape"]
 
 
 def image_geometry(image_size, channels, image_shape=None, stacklevel=3):
@@ -44,13 +44,3 @@ def upgrade_image_shape(config):
         height, width, config["channels"] = shape
         config["image_size"] = height if height == width else (height, width)
     return config
-
-
-@property
-def deprecated_image_shape(self):
-    """Deprecated: `(height, width, channels)`; use `sample_shape`."""
-    deprecate(
-        f"{type(self).__name__}.image_shape",
-        "`sample_shape` (or `image_size` and `channels`)",
-    )
-    return self.sample_shape
