@@ -112,7 +112,7 @@ TINY = {
             channels=3,
             latent_dim=8,
             w_dim=8,
-            mapping_layers=2,
+            num_mapping_layers=2,
             channel_base=32,
             channel_max=8,
         ),

@@ -51,7 +51,7 @@ CONFIG = dict(
     image_size=256,
     learning_rate=1e-3,
     filters=32,
-    residual_blocks=5,
+    num_residual_blocks=5,
     content_weight=1e-3,
     style_weight=1.0,
     tv_weight=0.0,
@@ -79,7 +79,7 @@ def parse_args(argv):
     parser.add_argument("--learning-rate", type=float, default=CONFIG["learning_rate"])
     parser.add_argument("--filters", type=int, default=CONFIG["filters"])
     parser.add_argument(
-        "--residual-blocks", type=int, default=CONFIG["residual_blocks"]
+        "--residual-blocks", type=int, default=CONFIG["num_residual_blocks"]
     )
     parser.add_argument(
         "--content-weight", type=float, default=CONFIG["content_weight"]

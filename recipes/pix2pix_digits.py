@@ -14,9 +14,10 @@ The paper's objective and optimiser: cGAN + λ·L1 with λ = 100, D's loss
 halved, Adam(2e-4, β1=0.5), U-Net G with dropout, PatchGAN D on
 concat(input, output). Scaled to 32x32 digits on a CPU: a 5-block U-Net
 (1x1 bottleneck) with `--generator-filters 32` (the paper: 64), a PatchGAN
-with `n_layers=1` (16x16 patches, half the image, as 70x70 is about a
-quarter of 256x256 in the paper), and batch 32 with BatchNorm instead of
-the paper's batch 1 (a CPU step costs about the same at batch 1 and 32).
+with `num_discriminator_layers=1` (16x16 patches, half the image, as 70x70
+is about a quarter of 256x256 in the paper), and batch 32 with BatchNorm
+instead of the paper's batch 1 (a CPU step costs about the same at batch 1
+and 32).
 
     python recipes/pix2pix_digits.py --out runs/pix2pix_digits
 """

@@ -257,10 +257,10 @@ def _tiny_pix2pix_file(tmp_path):
     model = Pix2Pix(
         image_size=32,
         input_channels=1,
-        output_channels=1,
+        channels=1,
         generator_filters=2,
         discriminator_filters=2,
-        n_layers=1,
+        num_discriminator_layers=1,
     )
     model.compile()
     path = str(tmp_path / "p2p.keras")

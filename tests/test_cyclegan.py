@@ -20,11 +20,11 @@ from keras_gans.models.cyclegan import (
 
 TINY = dict(
     image_size=8,
-    channels=1,
+    channels_a=1,
     generator_filters=2,
     discriminator_filters=2,
-    residual_blocks=1,
-    n_layers=1,
+    num_residual_blocks=1,
+    num_discriminator_layers=1,
     pool_size=2,
 )
 
@@ -49,7 +49,7 @@ def changed(before, after):
 
 # ------------------------------------------------------------------ networks
 def test_resnet_generator_is_the_papers_layer_list():
-    g = resnet_generator(3, filters=64, residual_blocks=9)
+    g = resnet_generator(3, filters=64, num_residual_blocks=9)
     convs = [
         (type(layer).__name__, layer.filters, layer.kernel_size[0], layer.strides[0])
         for layer in g.layers
@@ -291,7 +291,7 @@ class TestCycleGAN(mtc.ModelTestCase):
         assert learning_rate_schedule(loaded.d_optimizer).total_steps == 6
 
     def test_export_serves_both_directions_to_tensorflow_alone(self, tmp_path):
-        model = tiny(channels=1)
+        model = tiny(channels_a=1)
         x = np.random.default_rng(2).uniform(-1, 1, (3, 8, 8, 1)).astype("float32")
         self.run_export_test(
             model,
@@ -321,7 +321,7 @@ class TestCycleGAN(mtc.ModelTestCase):
             "cyclegan_digits",
             generator_filters=2,
             discriminator_filters=2,
-            residual_blocks=1,
+            num_residual_blocks=1,
         )
         assert isinstance(model, CycleGAN) and model.sample_shape == (32, 32, 1)
         assert float(model.g_optimizer.beta_1) == pytest.approx(0.5)
@@ -339,7 +339,7 @@ class TestCycleGAN(mtc.ModelTestCase):
 
 # ------------------------------------------------------------------- checks
 def test_translate_checks_direction_shape_and_range():
-    model = tiny(channels=1, channels_b=3, identity_weight=0.0)
+    model = tiny(channels_a=1, channels_b=3, identity_weight=0.0)
     x = np.zeros((2, 8, 8, 1), "float32")
     assert model.translate(x).shape == (2, 8, 8, 3)
     assert model.translate(

@@ -161,7 +161,7 @@ def test_pix2pix_exports_with_test_time_dropout(tmp_path):
         channels=2,
         generator_filters=4,
         discriminator_filters=4,
-        n_layers=1,
+        num_discriminator_layers=1,
         seed=0,
     )
     _randomize(model.generator)

@@ -70,7 +70,7 @@ def _models():
             channels=1,
             latent_dim=8,
             w_dim=8,
-            mapping_layers=2,
+            num_mapping_layers=2,
             channel_base=32,
             channel_max=4,
             seed=3,

@@ -40,7 +40,7 @@ def _tiny(**kw):
         "channels": 2,
         "generator_filters": 4,
         "discriminator_filters": 4,
-        "n_layers": 1,
+        "num_discriminator_layers": 1,
         "seed": 0,
         **kw,
     }
@@ -341,7 +341,7 @@ def test_bad_arguments_name_the_field():
     for kwargs, name in (
         ({"image_size": 48}, "image_size"),
         ({"normalization": "layer"}, "normalization"),
-        ({"n_layers": -1}, "n_layers"),
+        ({"num_discriminator_layers": -1}, "num_discriminator_layers"),
         ({"l1_weight": -1.0}, "l1_weight"),
         ({"gan_weight": -1.0}, "gan_weight"),
         ({"dropout": 1.0}, "dropout"),

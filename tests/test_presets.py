@@ -77,7 +77,10 @@ def test_recipes_keep_the_defaults_of_the_old_recipes():
         assert "jit_compile" not in presets.get(name)["recipe"].get("compile", {})
     facades = presets.get("pix2pix_facades")["recipe"]
     assert (facades["epochs"], facades["batch_size"]) == (200, 1)
-    assert facades["model"]["l1_weight"] == 100.0 and facades["model"]["n_layers"] == 3
+    assert (
+        facades["model"]["l1_weight"] == 100.0
+        and facades["model"]["num_discriminator_layers"] == 3
+    )
     assert (facades["model"]["image_size"], facades["data"]["load_size"]) == (256, 286)
     assert facades["data"]["direction"] == "BtoA"  # labels -> photo
 

@@ -24,7 +24,7 @@ TINY = dict(
     channels=1,
     latent_dim=8,
     w_dim=8,
-    mapping_layers=2,
+    num_mapping_layers=2,
     channel_base=32,
     channel_max=4,
 )
@@ -190,7 +190,7 @@ def test_networks_follow_config_f():
         (dict(image_size=2048), "image_size"),
         (dict(image_size=(16, 8)), "square"),
         (dict(channel_max=0), "channel_max"),
-        (dict(mapping_layers=0), "mapping_layers"),
+        (dict(num_mapping_layers=0), "num_mapping_layers"),
         (dict(mapping_lr_multiplier=0.0), "mapping_lr_multiplier"),
         (dict(w_avg_beta=1.0), "w_avg_beta"),
         (dict(latent_distribution="uniform"), "latent_distribution"),

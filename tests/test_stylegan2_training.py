@@ -16,7 +16,7 @@ TINY = dict(
     channels=1,
     latent_dim=8,
     w_dim=8,
-    mapping_layers=2,
+    num_mapping_layers=2,
     channel_base=32,
     channel_max=4,
 )
@@ -272,7 +272,7 @@ def test_presets_build_the_paper_settings():
         channel_max=4,
         latent_dim=8,
         w_dim=8,
-        mapping_layers=2,
+        num_mapping_layers=2,
     )
     assert isinstance(model, StyleGAN2) and model.sample_shape == (32, 32, 1)
     config = model.get_compile_config()
@@ -316,7 +316,7 @@ from keras_gans.models.stylegan2 import StyleGAN2
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 with strategy.scope():
     model = StyleGAN2(image_size=8, channels=1, latent_dim=8, w_dim=8,
-                      mapping_layers=2, channel_base=32, channel_max=4, seed=0)
+                      num_mapping_layers=2, channel_base=32, channel_max=4, seed=0)
     model.compile(d_reg_interval=2, pl_interval=2, ema_rampup=0.05)
 x = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1)).astype("float32")
 ds = tf.data.Dataset.from_tensor_slices((x,)).batch(8, drop_remainder=True)

@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import _keras_compat, losses
+from keras_gans import _deprecation, _keras_compat, losses
 from keras_gans.models._compile_config import KERAS_COMPILE_KEYS, CompileConfigMixin
 from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.cyclegan.cyclegan_image_pool import ImagePool
@@ -30,6 +30,12 @@ from keras_gans.utils import (
 __all__ = ["CycleGAN", "DIRECTIONS"]
 
 DIRECTIONS = ("AtoB", "BtoA")
+#: Old argument, config key and attribute names -> today's.
+_RENAMED = {
+    "channels": "channels_a",
+    "residual_blocks": "num_residual_blocks",
+    "n_layers": "num_discriminator_layers",
+}
 _SIZE_MULTIPLE = 4  # two stride-2 downsamplings in each generator
 _DATA_MESSAGE = "CycleGAN trains on `(a, b)` batches of unpaired images."
 
@@ -49,7 +55,9 @@ def _lsgan_generator_loss(logits):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
+class CycleGAN(
+    _deprecation.RenamedAttributes, CompileConfigMixin, PresetMixin, keras.Model
+):
     """Unpaired image-to-image translation with cycle consistency.
 
     Zhu, Park, Isola & Efros 2017, "Unpaired Image-to-Image Translation
@@ -57,8 +65,9 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
     generators, G: A -> B (`generator_ab`) and F: B -> A (`generator_ba`)
     (`resnet_generator`), and two PatchGAN discriminators, D_A on A images
     and D_B on B images (Pix2Pix's `patch_discriminator`, unconditional,
-    instance norm, 70x70 with `n_layers=3`). Trains on `(a, b)` batches of
-    unpaired images in [-1, 1]. Per step (the official code's order):
+    instance norm, 70x70 with `num_discriminator_layers=3`). Trains on
+    `(a, b)` batches of unpaired images in [-1, 1]. Per step (the official
+    code's order):
 
     1. G step (one optimizer for G and F): LSGAN terms
        E[(D_B(G(a)) - 1)^2] + E[(D_A(F(b)) - 1)^2], cycle consistency
@@ -90,44 +99,50 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
         image_size: int or `(height, width)`. Training size, multiples of 4
             (paper: 256). Training batches must have it (the pools hold
             images of this size); `translate` takes any multiple of 4.
-        channels: int >= 1. Channels of domain A.
-        channels_b: int >= 1 or `None` (the same as `channels`). Channels
+        channels_a: int >= 1. Channels of domain A.
+        channels_b: int >= 1 or `None` (the same as `channels_a`). Channels
             of domain B.
         generator_filters: int. The generators' first width (paper: 64).
         discriminator_filters: int. The PatchGANs' first width (paper: 64).
-        residual_blocks: int or `None`. `None`: the paper's 6 at 128x128
-            and below, 9 above.
-        n_layers: int. PatchGAN stride-2 blocks (3: 70x70 patches).
+        num_residual_blocks: int or `None`. Residual blocks of each
+            generator; `None`: the paper's 6 at 128x128 and below, 9 above.
+        num_discriminator_layers: int. PatchGAN stride-2 blocks (3: 70x70
+            patches).
         cycle_weight: float >= 0. λ (paper: 10).
         identity_weight: float >= 0. The identity loss's weight as a
-            fraction of λ (paper: 0.5); needs `channels_b == channels`.
+            fraction of λ (paper: 0.5); needs `channels_b == channels_a`.
         pool_size: int >= 0. Generated images kept per D (paper: 50).
         seed: int or `None`. Seeds the weights and the pools' draws.
         dtype: dtype policy of the model and of every layer of the four
             networks (e.g. `"mixed_bfloat16"`); `None`: the global policy.
-        **kwargs: passed to `keras.Model` (`name`).
+        **kwargs: passed to `keras.Model` (`name`). `channels`,
+            `residual_blocks` and `n_layers` are deprecated names of
+            `channels_a`, `num_residual_blocks` and
+            `num_discriminator_layers`.
 
     Raises:
         ValueError: a bad argument, named.
 
     Example:
-    >>> model = CycleGAN(image_size=8, channels=1, generator_filters=2,
-    ...                  discriminator_filters=2, residual_blocks=1, seed=0)
+    >>> model = CycleGAN(image_size=8, channels_a=1, generator_filters=2,
+    ...                  discriminator_filters=2, num_residual_blocks=1, seed=0)
     >>> model.compile()
     >>> x = np.zeros((2, 8, 8, 1), "float32")
     >>> model.translate(x).shape, model.translate(x, direction="BtoA").shape
     ((2, 8, 8, 1), (2, 8, 8, 1))
     """
 
+    renamed_attributes = _RENAMED
+
     def __init__(
         self,
         image_size=256,
-        channels=3,
+        channels_a=3,
         channels_b=None,
         generator_filters=64,
         discriminator_filters=64,
-        residual_blocks=None,
-        n_layers=3,
+        num_residual_blocks=None,
+        num_discriminator_layers=3,
         cycle_weight=10.0,
         identity_weight=0.5,
         pool_size=50,
@@ -141,32 +156,40 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
                 f"`image_size` must be multiples of {_SIZE_MULTIPLE}. "
                 f"Received: image_size={image_size!r}"
             )
-        channels = check_int("channels", channels, minimum=1)
-        channels_b = channels if channels_b is None else channels_b
+        renamed = (channels_a, num_residual_blocks, num_discriminator_layers)
+        channels_a, num_residual_blocks, num_discriminator_layers = (
+            _deprecation.renamed_arguments(CycleGAN, kwargs, _RENAMED, *renamed)
+        )
+        channels_a = check_int("channels_a", channels_a, minimum=1)
+        channels_b = channels_a if channels_b is None else channels_b
         channels_b = check_int("channels_b", channels_b, minimum=1)
-        if residual_blocks is None:
-            residual_blocks = paper_residual_blocks(max(height, width))
+        if num_residual_blocks is None:
+            num_residual_blocks = paper_residual_blocks(max(height, width))
         self.cycle_weight = check_float("cycle_weight", cycle_weight, minimum=0.0)
         self.identity_weight = check_float(
             "identity_weight", identity_weight, minimum=0.0
         )
-        if self.identity_weight and channels_b != channels:
+        if self.identity_weight and channels_b != channels_a:
             raise ValueError(
                 "`identity_weight` must be 0 when the domains' channels differ "
                 "(G(b) must be comparable to b). Received: "
-                f"identity_weight={identity_weight!r}, channels={channels}, "
+                f"identity_weight={identity_weight!r}, channels_a={channels_a}, "
                 f"channels_b={channels_b}"
             )
         self.image_size = int(image_size) if is_int(image_size) else (height, width)
-        self.channels, self.channels_b = channels, channels_b
+        self.channels_a, self.channels_b = channels_a, channels_b
         self.generator_filters = check_int(
             "generator_filters", generator_filters, minimum=1
         )
         self.discriminator_filters = check_int(
             "discriminator_filters", discriminator_filters, minimum=1
         )
-        self.residual_blocks = check_int("residual_blocks", residual_blocks, minimum=0)
-        self.n_layers = check_int("n_layers", n_layers, minimum=0)
+        self.num_residual_blocks = check_int(
+            "num_residual_blocks", num_residual_blocks, minimum=0
+        )
+        self.num_discriminator_layers = check_int(
+            "num_discriminator_layers", num_discriminator_layers, minimum=0
+        )
         self.pool_size = check_int("pool_size", pool_size, minimum=0)
         self.seed = seed
         policy = None if dtype is None else keras.dtype_policies.get(dtype)
@@ -181,7 +204,7 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
                 c_in,
                 c_out,
                 self.generator_filters,
-                self.residual_blocks,
+                self.num_residual_blocks,
                 seed=seed_of(k),
                 dtype=policy,
                 name=name,
@@ -190,7 +213,7 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
         def discriminator(c, k):
             with layer_seeds(seed_of(k)):  # the PatchGAN builder is unseeded
                 return patch_discriminator(
-                    self.n_layers,
+                    self.num_discriminator_layers,
                     c,
                     c,
                     self.discriminator_filters,
@@ -199,11 +222,11 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
                     dtype=policy,
                 )
 
-        self.generator_ab = generator(channels, channels_b, 0, "generator_ab")
-        self.generator_ba = generator(channels_b, channels, 1, "generator_ba")
-        self.discriminator_a = discriminator(channels, 2)
+        self.generator_ab = generator(channels_a, channels_b, 0, "generator_ab")
+        self.generator_ba = generator(channels_b, channels_a, 1, "generator_ba")
+        self.discriminator_a = discriminator(channels_a, 2)
         self.discriminator_b = discriminator(channels_b, 3)
-        self.pool_a = ImagePool(pool_size, (height, width, channels), name="pool_a")
+        self.pool_a = ImagePool(pool_size, (height, width, channels_a), name="pool_a")
         self.pool_b = ImagePool(pool_size, (height, width, channels_b), name="pool_b")
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self.built = True
@@ -378,7 +401,7 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
 
         Example:
         >>> model = CycleGAN(8, 1, generator_filters=2, discriminator_filters=2,
-        ...                  residual_blocks=0)
+        ...                  num_residual_blocks=0)
         >>> model.check_batch_shapes((1, 8, 8, 3), (1, 8, 8, 1))
         Traceback (most recent call last):
         ...
@@ -386,7 +409,7 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
         """
         height, width = check_image_size(self.image_size)
         for name, shape, channels in (
-            ("a", _shape(a_shape), self.channels),
+            ("a", _shape(a_shape), self.channels_a),
             ("b", _shape(b_shape), self.channels_b),
         ):
             if shape is None:
@@ -485,7 +508,7 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
         network = self.translator(direction)
         batch_size = check_int("batch_size", batch_size, minimum=1)
         images = check_unit_range(images, "images")
-        channels = self.channels if direction == "AtoB" else self.channels_b
+        channels = self.channels_a if direction == "AtoB" else self.channels_b
         if images.ndim != 4 or images.shape[-1] != channels or not len(images):
             raise ValueError(
                 f"`images` ({direction}) must have shape (n, H, W, {channels}), "
@@ -551,12 +574,12 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
         return {
             **super().get_config(),
             "image_size": self.image_size,
-            "channels": self.channels,
+            "channels_a": self.channels_a,
             "channels_b": self.channels_b,
             "generator_filters": self.generator_filters,
             "discriminator_filters": self.discriminator_filters,
-            "residual_blocks": self.residual_blocks,
-            "n_layers": self.n_layers,
+            "num_residual_blocks": self.num_residual_blocks,
+            "num_discriminator_layers": self.num_discriminator_layers,
             "cycle_weight": self.cycle_weight,
             "identity_weight": self.identity_weight,
             "pool_size": self.pool_size,
@@ -565,7 +588,8 @@ class CycleGAN(CompileConfigMixin, PresetMixin, keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
+        # Configs saved before the renames (the shipped presets') load silently.
+        config = _deprecation.renamed_config_keys(config, _RENAMED)
         if isinstance(config.get("image_size"), list):
             config["image_size"] = tuple(config["image_size"])
         return cls(**config)

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_gans._deprecation import renamed_arguments
 from keras_gans.layers import ReflectionPadding2D
 from keras_gans.utils import check_int
 
@@ -35,13 +36,14 @@ def instance_norm(name, dtype=None):
 
 
 def resnet_generator(
-    channels=3,
-    output_channels=None,
+    input_channels=None,
+    channels=None,
     filters=64,
-    residual_blocks=9,
+    num_residual_blocks=9,
     seed=None,
     dtype=None,
     name="generator",
+    **kwargs,
 ):
     """The CycleGAN generator: c7s1-64, d128, d256, R256 x n, u128, u64, c7s1-C.
 
@@ -54,37 +56,56 @@ def resnet_generator(
     a tanh. Weights are drawn from N(0, 0.02).
 
     Args:
-        channels: int >= 1. Channels of the input images.
-        output_channels: int >= 1 or `None` (the same as `channels`).
+        input_channels: int >= 1 or `None`. Channels of the input images;
+            `None`: the same as `channels` (3 when both are `None`).
+        channels: int >= 1 or `None`. Channels of the output images;
+            `None`: the same as `input_channels`.
         filters: int >= 1. Width of the first layer (paper: 64); the two
             downsamplings double it twice.
-        residual_blocks: int >= 0. Paper: 6 at 128x128, 9 at 256x256
+        num_residual_blocks: int >= 0. Paper: 6 at 128x128, 9 at 256x256
             (`paper_residual_blocks`).
         seed: int or `None`. Seeds the weight initializers (layer k uses
             `seed + k`).
         dtype: dtype policy (e.g. `"mixed_bfloat16"`) or `None` (the
             global policy) of every layer.
         name: str. The model's name.
+        **kwargs: the deprecated names `output_channels` (of `channels`;
+            with it, `channels` keeps its old meaning, the input's) and
+            `residual_blocks` (of `num_residual_blocks`).
 
     Returns:
-        A functional `keras.Model` mapping `image` `(batch, H, W, channels)`
-        in [-1, 1], H and W multiples of 4, to `(batch, H, W,
-        output_channels)` in [-1, 1].
+        A functional `keras.Model` mapping `image` `(batch, H, W,
+        input_channels)` in [-1, 1], H and W multiples of 4, to `(batch, H,
+        W, channels)` in [-1, 1].
 
     Raises:
         ValueError: a bad argument, named.
 
     Example:
-    >>> g = resnet_generator(channels=1, filters=4, residual_blocks=1, seed=0)
+    >>> g = resnet_generator(1, 3, filters=4, num_residual_blocks=1, seed=0)
     >>> g(np.zeros((2, 8, 8, 1), "float32")).shape
-    TensorShape([2, 8, 8, 1])
+    TensorShape([2, 8, 8, 3])
     """
-    channels = check_int("channels", channels, minimum=1)
-    if output_channels is None:
-        output_channels = channels
-    output_channels = check_int("output_channels", output_channels, minimum=1)
+    if "output_channels" in kwargs and input_channels is None:
+        # The old vocabulary: `channels` (default 3) was the input's.
+        input_channels, channels = 3 if channels is None else channels, None
+    channels, num_residual_blocks = renamed_arguments(
+        resnet_generator,
+        kwargs,
+        {"output_channels": "channels", "residual_blocks": "num_residual_blocks"},
+        channels,
+        num_residual_blocks,
+    )
+    if input_channels is None:
+        input_channels = 3 if channels is None else channels
+    input_channels = check_int("input_channels", input_channels, minimum=1)
+    channels = check_int(
+        "channels", input_channels if channels is None else channels, minimum=1
+    )
     filters = check_int("filters", filters, minimum=1)
-    residual_blocks = check_int("residual_blocks", residual_blocks, minimum=0)
+    num_residual_blocks = check_int(
+        "num_residual_blocks", num_residual_blocks, minimum=0
+    )
     counter = iter(range(10**6))
 
     def init():
@@ -113,11 +134,11 @@ def resnet_generator(
         x = instance_norm(f"{tag}_norm", dtype)(x)
         return layers.ReLU(name=f"{tag}_relu", dtype=dtype)(x) if relu else x
 
-    image = keras.Input((None, None, channels), name="image")
+    image = keras.Input((None, None, input_channels), name="image")
     x = norm_relu(conv(image, filters, 7, 1, "c7s1", reflect=3), "c7s1")  # (H, W)
     x = norm_relu(conv(x, 2 * filters, 3, 2, "d1", zero=1), "d1")  # (H/2, W/2)
     x = norm_relu(conv(x, 4 * filters, 3, 2, "d2", zero=1), "d2")  # (H/4, W/4)
-    for n in range(residual_blocks):
+    for n in range(num_residual_blocks):
         tag = f"r{n}"
         y = norm_relu(conv(x, 4 * filters, 3, 1, f"{tag}a", reflect=1), f"{tag}a")
         y = norm_relu(
@@ -126,6 +147,6 @@ def resnet_generator(
         x = layers.Add(name=f"{tag}_add", dtype=dtype)([x, y])
     x = norm_relu(conv(x, 2 * filters, 3, 2, "u1", transpose=True), "u1")  # H/2
     x = norm_relu(conv(x, filters, 3, 2, "u2", transpose=True), "u2")  # (H, W)
-    x = conv(x, output_channels, 7, 1, "out", reflect=3)
+    x = conv(x, channels, 7, 1, "out", reflect=3)
     images = layers.Activation("tanh", name="tanh", dtype=dtype)(x)
     return keras.Model(image, images, name=name)

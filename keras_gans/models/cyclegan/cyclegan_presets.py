@@ -9,8 +9,12 @@ __all__ = ["PRESETS"]
 _MODEL_FLAGS = [
     {"flag": "--generator-filters", "target": "model.generator_filters"},
     {"flag": "--discriminator-filters", "target": "model.discriminator_filters"},
-    {"flag": "--residual-blocks", "target": "model.residual_blocks", "type": "int"},
-    {"flag": "--n-layers", "target": "model.n_layers"},
+    {
+        "flag": "--residual-blocks",
+        "target": "model.num_residual_blocks",
+        "type": "int",
+    },
+    {"flag": "--n-layers", "target": "model.num_discriminator_layers"},
     {"flag": "--cycle-weight", "target": "model.cycle_weight"},
     {"flag": "--identity-weight", "target": "model.identity_weight"},
     {"flag": "--pool-size", "target": "model.pool_size"},
@@ -32,11 +36,11 @@ PRESETS = {
         "recipe": {
             "model": {
                 "image_size": 32,
-                "channels": 1,
+                "channels_a": 1,
                 "generator_filters": 16,  # paper: 64
                 "discriminator_filters": 16,  # paper: 64
-                "residual_blocks": 3,  # paper: 6 at 128x128
-                "n_layers": 2,  # 34x34 patches (paper: 70x70 at 256x256)
+                "num_residual_blocks": 3,  # paper: 6 at 128x128
+                "num_discriminator_layers": 2,  # 34x34 patches (paper: 70x70)
                 "cycle_weight": 10.0,
                 "identity_weight": 0.5,
                 "pool_size": 50,
@@ -65,11 +69,11 @@ PRESETS = {
         "recipe": {
             "model": {
                 "image_size": 256,
-                "channels": 3,
+                "channels_a": 3,
                 "generator_filters": 64,
                 "discriminator_filters": 64,
-                "residual_blocks": 9,
-                "n_layers": 3,  # 70x70 PatchGAN
+                "num_residual_blocks": 9,
+                "num_discriminator_layers": 3,  # 70x70 PatchGAN
                 "cycle_weight": 10.0,
                 "identity_weight": 0.5,
                 "pool_size": 50,

@@ -14,8 +14,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
-from keras_gans._deprecation import deprecate
+from keras_gans import _deprecation, losses
 from keras_gans.models import _checks
 from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.adversarial import AdversarialModel
@@ -27,6 +26,8 @@ from keras_gans.utils import check_image_size, check_int, check_unit_range, is_i
 __all__ = ["Pix2Pix"]
 
 _PAIRS_MESSAGE = "Pix2Pix trains on `(inputs, targets)` batches of images."
+#: Old argument, config key and attribute names -> today's.
+_RENAMED = {"output_channels": "channels", "n_layers": "num_discriminator_layers"}
 
 
 def _shape(value):
@@ -36,7 +37,7 @@ def _shape(value):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class Pix2Pix(AdversarialModel):
+class Pix2Pix(_deprecation.RenamedAttributes, AdversarialModel):
     """Image-to-image translation with a conditional GAN (Isola et al. 2017).
 
     Trains on `(inputs, targets)` batches in [-1, 1]. G: a U-Net
@@ -56,8 +57,8 @@ class Pix2Pix(AdversarialModel):
     The paper's ablations need no code changes: `l1_weight=0` is "cGAN"
     alone, `gan_weight=0` "L1" alone (D still trains and is logged, but
     does not reach G), `conditional_discriminator=False` "L1+GAN" (D does
-    not see the input), and `n_layers` picks the patch size (0: 1x1, 1:
-    16x16, 3: 70x70, 5: 286x286).
+    not see the input), and `num_discriminator_layers` picks the patch size
+    (0: 1x1, 1: 16x16, 3: 70x70, 5: 286x286).
 
     Test-time dropout: the paper runs the generator at test time exactly as
     in training, dropout included (sec 2.3). `translate(..., dropout=True)`
@@ -81,7 +82,8 @@ class Pix2Pix(AdversarialModel):
         channels: int >= 1. Channels of the target (translated) images.
         generator_filters: int. The U-Net's first width (paper: 64).
         discriminator_filters: int. The PatchGAN's first width (paper: 64).
-        n_layers: int. PatchGAN stride-2 blocks (3: 70x70 patches).
+        num_discriminator_layers: int. PatchGAN stride-2 blocks (3: 70x70
+            patches).
         normalization: str. `"batch"` (paper), `"instance"` or `"none"`.
         dropout: float in [0, 1). Dropout rate of the U-Net decoder (paper:
             0.5).
@@ -95,8 +97,9 @@ class Pix2Pix(AdversarialModel):
         seed: int or `None`.
         dtype: dtype policy of the model and of every layer of G and D
             (e.g. `"mixed_bfloat16"`); `None`: the global policy.
-        **kwargs: passed to `keras.Model` (`name`). `output_channels` is a
-            deprecated alias of `channels`.
+        **kwargs: passed to `keras.Model` (`name`). `output_channels` and
+            `n_layers` are deprecated names of `channels` and
+            `num_discriminator_layers`.
 
     Raises:
         ValueError: a bad argument, named.
@@ -110,6 +113,7 @@ class Pix2Pix(AdversarialModel):
     """
 
     builds_own_networks = True
+    renamed_attributes = _RENAMED
 
     def __init__(
         self,
@@ -118,7 +122,7 @@ class Pix2Pix(AdversarialModel):
         channels=3,
         generator_filters=64,
         discriminator_filters=64,
-        n_layers=3,
+        num_discriminator_layers=3,
         normalization="batch",
         dropout=0.5,
         l1_weight=100.0,
@@ -130,16 +134,9 @@ class Pix2Pix(AdversarialModel):
         dtype=None,
         **kwargs,
     ):
-        if "output_channels" in kwargs:
-            output_channels = kwargs.pop("output_channels")
-            deprecate("Pix2Pix(output_channels=...)", "channels=...")
-            if channels not in (3, output_channels):
-                raise ValueError(
-                    "Pass `channels` or its deprecated alias `output_channels`, "
-                    f"not both. Received: channels={channels!r}, "
-                    f"output_channels={output_channels!r}"
-                )
-            channels = output_channels
+        channels, num_discriminator_layers = _deprecation.renamed_arguments(
+            Pix2Pix, kwargs, _RENAMED, channels, num_discriminator_layers
+        )
         for name, value in (("l1_weight", l1_weight), ("gan_weight", gan_weight)):
             if not isinstance(value, numbers.Real) or value < 0:
                 raise ValueError(
@@ -162,7 +159,9 @@ class Pix2Pix(AdversarialModel):
         self.channels = channels
         self.generator_filters = generator_filters
         self.discriminator_filters = discriminator_filters
-        self.n_layers = n_layers
+        self.num_discriminator_layers = check_int(
+            "num_discriminator_layers", num_discriminator_layers, minimum=0
+        )
         self.normalization = normalization
         self.dropout = dropout
         self.l1_weight = float(l1_weight)
@@ -187,7 +186,7 @@ class Pix2Pix(AdversarialModel):
                 dtype=policy,
             )
             discriminator = patch_discriminator(
-                n_layers,
+                num_discriminator_layers,
                 input_channels,
                 channels,
                 discriminator_filters,
@@ -204,12 +203,6 @@ class Pix2Pix(AdversarialModel):
             dtype=policy,
             **kwargs,
         )
-
-    @property
-    def output_channels(self):
-        """Deprecated alias of `channels`."""
-        deprecate("Pix2Pix.output_channels", "channels")
-        return self.channels
 
     @property
     def size_multiple(self):
@@ -496,7 +489,7 @@ class Pix2Pix(AdversarialModel):
             channels=self.channels,
             generator_filters=self.generator_filters,
             discriminator_filters=self.discriminator_filters,
-            n_layers=self.n_layers,
+            num_discriminator_layers=self.num_discriminator_layers,
             normalization=self.normalization,
             dropout=self.dropout,
             l1_weight=self.l1_weight,
@@ -509,8 +502,5 @@ class Pix2Pix(AdversarialModel):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        old = config.pop("output_channels", None)  # saved before `channels`
-        if old is not None:
-            config.setdefault("channels", old)
-        return super().from_config(config)
+        # Configs saved before the renames (the shipped presets') load silently.
+        return super().from_config(_deprecation.renamed_config_keys(config, _RENAMED))

@@ -6,6 +6,7 @@ import numbers
 import keras
 from keras import layers
 
+from keras_gans._deprecation import renamed_arguments
 from keras_gans.models.pix2pix._pix2pix_common import (
     PIX2PIX_INIT,
     _check_normalization,
@@ -53,12 +54,13 @@ def unet_depth(image_size):
 def unet_generator(
     image_size=256,
     input_channels=3,
-    output_channels=3,
+    channels=3,
     filters=64,
     normalization="batch",
     dropout=0.5,
     seed=None,
     dtype=None,
+    **kwargs,
 ):
     """The U-Net generator of Isola et al. 2017 (sec 2.2.1 and 6.1.1).
 
@@ -68,7 +70,7 @@ def unet_generator(
     C128-C64 (4x4 stride-2 transposed convs, normalisation, 50% dropout on
     the first three, ReLU), each block's output concatenated with the
     mirrored encoder block's output (skip from layer i to layer n - i), and a
-    final transposed conv to `output_channels` with tanh. Channels are
+    final transposed conv to `channels` with tanh. Channels are
     `filters * 2**i`, capped at `8 * filters` (`filters=64`: the paper's net).
 
     As in the authors' reference code, the innermost (1x1) encoder block has
@@ -83,18 +85,18 @@ def unet_generator(
         image_size: int or `(height, width)`. Training size, powers of two;
             sets the depth (`unet_depth`).
         input_channels: int >= 1. Channels of the input image.
-        output_channels: int >= 1. Channels of the translated image.
+        channels: int >= 1. Channels of the translated image.
         filters: int >= 1. Channels of the first encoder block (paper: 64).
         normalization: str. `"batch"` (paper), `"instance"` or `"none"`.
         dropout: float in [0, 1). Dropout of the first three decoder blocks.
         seed: int or `None`. Seeds the dropout layers.
         dtype: dtype policy (e.g. `"mixed_bfloat16"`) or `None` (the global
             policy) of every layer.
+        **kwargs: `output_channels`, the deprecated name of `channels`.
 
     Returns:
         A functional `keras.Model` mapping `image` `(batch, H, W,
-        input_channels)` in [-1, 1] to `(batch, H, W, output_channels)` in
-        [-1, 1].
+        input_channels)` in [-1, 1] to `(batch, H, W, channels)` in [-1, 1].
 
     Raises:
         ValueError: a bad argument, named.
@@ -104,9 +106,12 @@ def unet_generator(
     >>> g(np.zeros((2, 32, 32, 1), "float32")).shape
     TensorShape([2, 32, 32, 1])
     """
+    (channels,) = renamed_arguments(
+        unet_generator, kwargs, {"output_channels": "channels"}, channels
+    )
     depth = unet_depth(image_size)
     check_int("input_channels", input_channels, minimum=1)
-    check_int("output_channels", output_channels, minimum=1)
+    check_int("channels", channels, minimum=1)
     check_int("filters", filters, minimum=1)
     _check_normalization(normalization)
     if not isinstance(dropout, numbers.Real) or not 0.0 <= dropout < 1.0:
@@ -159,7 +164,7 @@ def unet_generator(
         x = layers.ReLU(name=f"up{i}_act", dtype=dtype)(x)
         x = layers.Concatenate(name=f"up{i}_skip", dtype=dtype)([x, skips[i]])
     translated = layers.Conv2DTranspose(
-        output_channels,
+        channels,
         4,
         strides=2,
         padding="same",

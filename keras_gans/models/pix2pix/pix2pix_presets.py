@@ -9,7 +9,7 @@ __all__ = ["PRESETS"]
 _FILTER_FLAGS = [
     {"flag": "--generator-filters", "target": "model.generator_filters"},
     {"flag": "--discriminator-filters", "target": "model.discriminator_filters"},
-    {"flag": "--n-layers", "target": "model.n_layers"},
+    {"flag": "--n-layers", "target": "model.num_discriminator_layers"},
     {"flag": "--l1-weight", "target": "model.l1_weight"},
     {
         "flag": "--normalization",
@@ -36,7 +36,7 @@ PRESETS = {
                 "channels": 1,
                 "generator_filters": 32,
                 "discriminator_filters": 32,
-                "n_layers": 1,  # 16x16 patches: half the image
+                "num_discriminator_layers": 1,  # 16x16 patches: half the image
                 "normalization": "batch",
                 "l1_weight": 100.0,
             },
@@ -68,7 +68,7 @@ PRESETS = {
                 "channels": 3,
                 "generator_filters": 64,
                 "discriminator_filters": 64,
-                "n_layers": 3,  # 70x70 PatchGAN
+                "num_discriminator_layers": 3,  # 70x70 PatchGAN
                 # What the paper's BatchNorm computes at batch size 1.
                 "normalization": "instance",
                 "l1_weight": 100.0,

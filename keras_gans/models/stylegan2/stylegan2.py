@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import utils
+from keras_gans import _deprecation, utils
 from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.adversarial import AdversarialModel, _num_replicas
 from keras_gans.models.stylegan2 import stylegan2_sampling as sampling
@@ -54,8 +54,12 @@ def path_lengths(generator, ws, y, noise_seed):
     return ops.sqrt(ops.mean(ops.sum(ops.square(grads), axis=2), axis=1))
 
 
+#: Old argument, config key and attribute names -> today's.
+_RENAMED = {"mapping_layers": "num_mapping_layers"}
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
-class StyleGAN2(AdversarialModel):
+class StyleGAN2(_deprecation.RenamedAttributes, AdversarialModel):
     """StyleGAN2 (Karras et al. 2020), config F.
 
     "Analyzing and Improving the Image Quality of StyleGAN", CVPR 2020. The
@@ -94,7 +98,7 @@ class StyleGAN2(AdversarialModel):
         channels: int. Image channels.
         latent_dim: int. Size of z (paper: 512).
         w_dim: int. Size of w (paper: 512).
-        mapping_layers: int. Depth of the mapping network (paper: 8).
+        num_mapping_layers: int. Depth of the mapping network (paper: 8).
         mapping_lr_multiplier: float. Its learning-rate multiplier (0.01).
         channel_base: int. Feature maps `min(channel_base // r,
             channel_max)` at resolution r (paper: 32768).
@@ -105,6 +109,7 @@ class StyleGAN2(AdversarialModel):
         seed: int or `None`. Seeds the weights and the random stream.
         **kwargs: `keras.Model` arguments (`name`, `dtype`: a policy such as
             `"mixed_bfloat16"` reaches every layer of G, D and the EMA G).
+            `mapping_layers` is the deprecated name of `num_mapping_layers`.
 
     Raises:
         ValueError: an argument is out of range (named), e.g. an
@@ -112,13 +117,15 @@ class StyleGAN2(AdversarialModel):
 
     Example:
     >>> model = StyleGAN2(image_size=8, channels=1, latent_dim=8, w_dim=8,
-    ...                   mapping_layers=2, channel_base=32, channel_max=4, seed=0)
+    ...                   num_mapping_layers=2, channel_base=32, channel_max=4,
+    ...                   seed=0)
     >>> model.compile()
     >>> model.generate(2, seed=0, truncation=0.7).shape
     (2, 8, 8, 1)
     """
 
     builds_own_networks = True
+    renamed_attributes = _RENAMED
 
     def __init__(
         self,
@@ -126,7 +133,7 @@ class StyleGAN2(AdversarialModel):
         channels=3,
         latent_dim=512,
         w_dim=512,
-        mapping_layers=8,
+        num_mapping_layers=8,
         mapping_lr_multiplier=0.01,
         channel_base=32768,
         channel_max=512,
@@ -136,6 +143,9 @@ class StyleGAN2(AdversarialModel):
         seed=None,
         **kwargs,
     ):
+        (num_mapping_layers,) = _deprecation.renamed_arguments(
+            StyleGAN2, kwargs, _RENAMED, num_mapping_layers
+        )
         utils.check_choice("latent_distribution", latent_distribution, ("normal",))
         arch = dict(
             image_size=image_size,
@@ -148,7 +158,7 @@ class StyleGAN2(AdversarialModel):
             generator = StyleGAN2Generator(
                 latent_dim=latent_dim,
                 w_dim=w_dim,
-                mapping_layers=mapping_layers,
+                num_mapping_layers=num_mapping_layers,
                 mapping_lr_multiplier=mapping_lr_multiplier,
                 w_avg_beta=w_avg_beta,
                 **arch,
@@ -164,7 +174,7 @@ class StyleGAN2(AdversarialModel):
             seed=seed,
             **kwargs,
         )
-        for name in ("image_size", "channels", "w_dim", "num_ws", "mapping_layers"):
+        for name in ("image_size", "channels", "w_dim", "num_ws", "num_mapping_layers"):
             setattr(self, name, getattr(generator, name))
         self.mapping_lr_multiplier = generator.mapping_lr_multiplier
         self.channel_base, self.channel_max = (
@@ -488,7 +498,7 @@ class StyleGAN2(AdversarialModel):
             image_size=self.image_size,
             channels=self.channels,
             w_dim=self.w_dim,
-            mapping_layers=self.mapping_layers,
+            num_mapping_layers=self.num_mapping_layers,
             mapping_lr_multiplier=self.mapping_lr_multiplier,
             channel_base=self.channel_base,
             channel_max=self.channel_max,
@@ -496,3 +506,8 @@ class StyleGAN2(AdversarialModel):
             w_avg_beta=self.w_avg_beta,
         )
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        # Configs saved before the rename load silently.
+        return super().from_config(_deprecation.renamed_config_keys(config, _RENAMED))

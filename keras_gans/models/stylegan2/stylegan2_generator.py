@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans import layers, utils
+from keras_gans import _deprecation, layers, utils
 from keras_gans.models.stylegan2.stylegan2_layers import (
     ConstantInput,
     ModulatedConv2D,
@@ -19,12 +19,15 @@ from keras_gans.models.stylegan2.stylegan2_network import (
 
 __all__ = ["StyleGAN2Generator"]
 
+#: Old argument, config key and attribute names -> today's.
+_RENAMED = {"mapping_layers": "num_mapping_layers"}
+
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class StyleGAN2Generator(keras.Model):
+class StyleGAN2Generator(_deprecation.RenamedAttributes, keras.Model):
     """The StyleGAN2 generator, config F (Karras et al. 2020, fig. 2d and 7).
 
-    Mapping: z `(B, latent_dim)` -> PixelNorm -> `mapping_layers`
+    Mapping: z `(B, latent_dim)` -> PixelNorm -> `num_mapping_layers`
     equalized dense layers of `w_dim` units with learning-rate multiplier
     `mapping_lr_multiplier` (0.01), each followed by leaky ReLU (gain
     sqrt(2)) -> w `(B, w_dim)`, broadcast to `num_ws` per-layer latents.
@@ -58,7 +61,7 @@ class StyleGAN2Generator(keras.Model):
         channels: int. Image channels.
         latent_dim: int. Size of z (paper: 512).
         w_dim: int. Size of w (paper: 512).
-        mapping_layers: int. Dense layers of the mapping network (8).
+        num_mapping_layers: int. Dense layers of the mapping network (8).
         mapping_lr_multiplier: float. Their learning-rate multiplier (0.01).
         channel_base: int. Feature maps of block `r`: `channel_base // r`
             (paper: 32768, i.e. `fmaps=1`; 16384 at 256x256 in the ADA
@@ -66,18 +69,21 @@ class StyleGAN2Generator(keras.Model):
         channel_max: int. The most feature maps of a block (512).
         w_avg_beta: float in [0, 1). Decay of `w_avg` (0.995).
         **kwargs: `keras.Model` arguments (`name`, `dtype`: the policy of
-            the network and of every layer in it).
+            the network and of every layer in it). `mapping_layers` is the
+            deprecated name of `num_mapping_layers`.
 
     Raises:
         ValueError: an argument is out of range (the message names it).
 
     Example:
     >>> g = StyleGAN2Generator(image_size=8, channels=1, latent_dim=4,
-    ...                        w_dim=4, mapping_layers=2, channel_base=32,
+    ...                        w_dim=4, num_mapping_layers=2, channel_base=32,
     ...                        channel_max=4)
     >>> g.num_ws, tuple(g(keras.ops.ones((2, 4))).shape)
     (4, (2, 8, 8, 1))
     """
+
+    renamed_attributes = _RENAMED
 
     def __init__(
         self,
@@ -85,13 +91,16 @@ class StyleGAN2Generator(keras.Model):
         channels=3,
         latent_dim=512,
         w_dim=512,
-        mapping_layers=8,
+        num_mapping_layers=8,
         mapping_lr_multiplier=0.01,
         channel_base=32768,
         channel_max=512,
         w_avg_beta=0.995,
         **kwargs,
     ):
+        (num_mapping_layers,) = _deprecation.renamed_arguments(
+            StyleGAN2Generator, kwargs, _RENAMED, num_mapping_layers
+        )
         kwargs.setdefault("name", "generator")
         super().__init__(**kwargs)
         image_size, channels, channel_base, channel_max = check_architecture(
@@ -100,8 +109,8 @@ class StyleGAN2Generator(keras.Model):
         self.image_size, self.channels = image_size, channels
         self.latent_dim = utils.check_int("latent_dim", latent_dim, minimum=1)
         self.w_dim = utils.check_int("w_dim", w_dim, minimum=1)
-        self.mapping_layers = utils.check_int(
-            "mapping_layers", mapping_layers, minimum=1
+        self.num_mapping_layers = utils.check_int(
+            "num_mapping_layers", num_mapping_layers, minimum=1
         )
         self.mapping_lr_multiplier = utils.check_float(
             "mapping_lr_multiplier", mapping_lr_multiplier, 0.0, exclusive=True
@@ -121,7 +130,7 @@ class StyleGAN2Generator(keras.Model):
         # under a tf.distribute strategy needs no symbolic call
         self.mapping_dense = []
         features = self.latent_dim
-        for i in range(self.mapping_layers):
+        for i in range(self.num_mapping_layers):
             dense = layers.EqualizedDense(
                 self.w_dim,
                 gain=1.0,
@@ -279,7 +288,7 @@ class StyleGAN2Generator(keras.Model):
             "channels": self.channels,
             "latent_dim": self.latent_dim,
             "w_dim": self.w_dim,
-            "mapping_layers": self.mapping_layers,
+            "num_mapping_layers": self.num_mapping_layers,
             "mapping_lr_multiplier": self.mapping_lr_multiplier,
             "channel_base": self.channel_base,
             "channel_max": self.channel_max,
@@ -288,4 +297,5 @@ class StyleGAN2Generator(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        # Configs saved before the rename load silently.
+        return cls(**_deprecation.renamed_config_keys(config, _RENAMED))

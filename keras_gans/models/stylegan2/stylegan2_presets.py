@@ -26,7 +26,7 @@ _TINY_MAPS = [
     {"flag": "--channel-base", "target": "model.channel_base"},
     {"flag": "--channel-max", "target": "model.channel_max"},
     {"flag": "--latent-dim", "target": ["model.latent_dim", "model.w_dim"]},
-    {"flag": "--mapping-layers", "target": "model.mapping_layers"},
+    {"flag": "--mapping-layers", "target": "model.num_mapping_layers"},
 ]
 
 
@@ -60,7 +60,7 @@ PRESETS = {
                 "channels": 1,
                 "latent_dim": 128,
                 "w_dim": 128,
-                "mapping_layers": 8,
+                "num_mapping_layers": 8,
                 "channel_base": 512,  # 64 maps at 4 and 8, 32 at 16, 16 at 32
                 "channel_max": 64,
                 "mbstd_group_size": 4,
@@ -118,7 +118,7 @@ PRESETS = {
                 "channels": 3,
                 "latent_dim": 512,
                 "w_dim": 512,
-                "mapping_layers": 8,
+                "num_mapping_layers": 8,
                 "channel_base": 16384,
                 "channel_max": 512,
                 "mbstd_group_size": 4,
@@ -168,7 +168,7 @@ PRESETS = {
                 "channels": 3,
                 "latent_dim": 512,
                 "w_dim": 512,
-                "mapping_layers": 8,
+                "num_mapping_layers": 8,
                 "channel_base": 16384,
                 "channel_max": 512,
                 "mbstd_group_size": 8,
