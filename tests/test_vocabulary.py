@@ -11,17 +11,28 @@ one thing in every model and builder.
 An old name still works for one release, with one `DeprecationWarning`
 that points at the caller; configs (and `.keras` files, the shipped
 presets' among them) saved under the old names load without a warning.
+The style models have `from_preset` too: their presets are configurations,
+as `pix2pix_facades` is.
 """
 
 import warnings
 
+import numpy as np
 import pytest
 
 from keras_gans import presets
-from keras_gans.models import CycleGAN, Pix2Pix, StyleGAN2, registry
+from keras_gans.models import (
+    CycleGAN,
+    FastStyleTransfer,
+    NeuralStyleTransfer,
+    Pix2Pix,
+    StyleGAN2,
+    registry,
+)
 from keras_gans.models.cyclegan import resnet_generator
 from keras_gans.models.pix2pix import patch_discriminator, unet_generator
 from keras_gans.models.stylegan2 import StyleGAN2Generator
+from keras_gans.presets import runner
 
 TINY_CYCLEGAN = dict(
     image_size=8, generator_filters=2, discriminator_filters=2, pool_size=1, seed=0
@@ -175,3 +186,44 @@ def test_every_shipped_preset_loads_and_saves_silently(tmp_path):
         assert not caught, (row["name"], [str(w.message) for w in caught])
         _, caught = _recorded(lambda: model.save(tmp_path / f"{row['name']}.keras"))
         assert not caught, (row["name"], [str(w.message) for w in caught])
+
+
+# --------------------------------------------------------------- style presets
+STYLE_PRESETS = [
+    (FastStyleTransfer, "fast_style_johnson2016", "recipes/fast_style_train.py"),
+    (NeuralStyleTransfer, "neural_style_gatys2016", "model.stylize"),
+]
+
+
+@pytest.mark.parametrize("cls, name, hint", STYLE_PRESETS)
+def test_style_presets_are_configurations_like_the_others(cls, name, hint):
+    row = {r["name"]: r for r in presets.list_presets()}[name]
+    assert row["class"] == cls.__name__ and not row["has_weights"]
+    # from_preset refuses as for every configuration without weights ...
+    with pytest.raises(FileNotFoundError, match="without trained weights") as info:
+        cls.from_preset(name)
+    assert hint in str(info.value) and "presets.build" in str(info.value)
+    with pytest.raises(FileNotFoundError, match="without trained weights"):
+        Pix2Pix.from_preset("pix2pix_facades")
+    with pytest.raises(ValueError, match="not a"):
+        cls.from_preset("pix2pix_digits")
+    # ... `keras-gans train` says what trains it instead ...
+    with pytest.raises(ValueError, match="not trained by `keras-gans train`") as info:
+        runner.preset_parser(name)
+    assert hint in str(info.value)
+    # ... and `presets.build` makes the configured model.
+    model = presets.build(name, vgg_weights=None)
+    assert type(model) is cls and model.compiled
+    recipe = presets.get(name)["recipe"]
+    config = model.get_config()
+    for key, value in recipe["model"].items():
+        if key != "vgg_weights":
+            assert np.all(np.asarray(config[key]) == np.asarray(value)), key
+    assert config["seed"] == recipe["seed"]
+
+
+def test_the_fast_style_preset_holds_the_papers_network():
+    model = presets.get("fast_style_johnson2016")["recipe"]["model"]
+    assert (model["filters"], model["num_residual_blocks"]) == (32, 5)
+    gatys = presets.get("neural_style_gatys2016")["recipe"]["model"]
+    assert (gatys["pooling"], gatys["content_weight"]) == ("avg", 1e-3)

@@ -7,8 +7,9 @@ weights reached and how they were measured (`assets/presets/figures.json`,
 written by `tools/build_presets.py`), the bars those figures must meet
 (`bars`: figure -> `[">=" or "<=", value]`, checked by `bar_misses`) and the
 recipe that trains it
-(`keras_gans.runner.run_preset`). Everything is read from the installed
-package: nothing is downloaded.
+(`keras_gans.runner.run_preset`), or, for a recipe that names no `data` (the
+style models'), `train_with`: what trains it instead. Everything is read
+from the installed package: nothing is downloaded.
 
 Example:
 
@@ -41,6 +42,7 @@ __all__ = [
     "registered_model_class",
     "resolve_name",
     "save_preset",
+    "train_with",
 ]
 
 # name -> preset dict, and class name -> model class: filled by each model
@@ -49,7 +51,7 @@ _PRESETS = {}
 _MODEL_CLASSES = {}
 
 
-def register_presets(presets, model_class):
+def register_presets(presets, *model_classes):
     """Adds a model family's presets to the registry.
 
     Each family's `__init__` calls it with its `<family>_presets.PRESETS`
@@ -57,8 +59,10 @@ def register_presets(presets, model_class):
 
     Args:
         presets: dict `name -> preset` (pure data: `class`, `description`,
-            `aliases`, `file`, `figures`, `bars`, `recipe`).
-        model_class: the family's `keras.Model` subclass that `class` names.
+            `aliases`, `file`, `figures`, `bars`, `recipe`, and optionally
+            `train_with`).
+        *model_classes: the family's `keras.Model` subclasses that `class`
+            names (the style family has two).
 
     Raises:
         ValueError: a preset name or alias that another family registered.
@@ -69,7 +73,8 @@ def register_presets(presets, model_class):
         if clash:
             raise ValueError(f"Preset name {name!r} is registered twice.")
     _PRESETS.update(presets)
-    _MODEL_CLASSES[model_class.__name__] = model_class
+    for model_class in model_classes:
+        _MODEL_CLASSES[model_class.__name__] = model_class
 
 
 def registered_model_class(class_name):
@@ -179,10 +184,11 @@ def preset_path(name):
     """
     preset = get_preset(name)
     if preset["file"] is None:
+        name = preset["name"]
         raise FileNotFoundError(
-            f"Preset {preset['name']!r} is a configuration without trained "
-            "weights; train it with `keras-gans train "
-            f"{preset['name']}`."
+            f"Preset {name!r} is a configuration without trained weights: "
+            f"`keras_gans.presets.build({name!r})` builds it untrained; train "
+            f"it with {train_with(preset)}."
         )
     path = pathlib.Path(str(_assets().joinpath(preset["file"])))
     if not path.is_file():
@@ -191,6 +197,17 @@ def preset_path(name):
             "this installation (build it with tools/build_presets.py)."
         )
     return path
+
+
+def train_with(preset):
+    """What trains the model of `preset` (a preset entry): its `train_with`,
+    or `keras-gans train NAME`.
+
+    Example:
+    >>> train_with(get_preset("pix2pix_facades"))
+    '`keras-gans train pix2pix_facades`'
+    """
+    return preset.get("train_with") or f"`keras-gans train {preset['name']}`"
 
 
 def _has_weights(preset):

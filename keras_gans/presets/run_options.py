@@ -166,11 +166,22 @@ def _flag_dest(flag):
 def preset_parser(name, parser_class=None):
     """The command line of preset `name`: `recipe_parser`'s flags with the
     preset's defaults, plus the extra flags its recipe declares (e.g. cgan's
-    `--architecture`, pggan's `--kimg-per-phase`)."""
+    `--architecture`, pggan's `--kimg-per-phase`).
+
+    Raises:
+        ValueError: an unknown preset, or one whose recipe names no `data`
+            (the style presets): the message says what trains it.
+    """
     from keras_gans import presets
+    from keras_gans.models import registry
 
     preset = presets.get(name)
     recipe = preset["recipe"]
+    if "data" not in recipe:
+        raise ValueError(
+            f"Preset {preset['name']!r} is not trained by `keras-gans train`; "
+            f"train it with {registry.train_with(preset)}."
+        )
     parser = recipe_parser(
         f"Train the {preset['name']} preset: {preset['description']}.",
         recipe,

@@ -7,11 +7,15 @@ stylizer), sharing the VGG19 perceptual loss.
 - `style_perceptual_loss`: `PerceptualLoss`, the loss network and its losses;
 - `style_neural`: `NeuralStyleTransfer` and `stylize`;
 - `style_networks`: Johnson et al.'s transformation network builder;
-- `style_fast`: `FastStyleTransfer`.
+- `style_fast`: `FastStyleTransfer`;
+- `style_presets`: the papers' settings as presets (configurations, no
+  weights), registered here: `Model.from_preset` and
+  `keras_gans.presets.build` know them.
 
 Image files are read with `keras_gans.images.load_image`.
 """
 
+from keras_gans.models import registry
 from keras_gans.models.style.style_fast import FastStyleTransfer
 from keras_gans.models.style.style_losses import (
     content_loss,
@@ -31,6 +35,7 @@ from keras_gans.models.style.style_neural import (
     stylize,
 )
 from keras_gans.models.style.style_perceptual_loss import PerceptualLoss
+from keras_gans.models.style.style_presets import PRESETS
 from keras_gans.models.style.style_vgg import (
     CONTENT_LAYER,
     IMAGENET_MEAN_BGR,
@@ -44,6 +49,8 @@ from keras_gans.models.style.style_vgg import (
     vgg19_feature_extractor,
     vgg_preprocess,
 )
+
+registry.register_presets(PRESETS, FastStyleTransfer, NeuralStyleTransfer)
 
 __all__ = [
     "CONTENT_LAYER",

@@ -34,6 +34,7 @@ from keras_gans._deprecation import deprecate
 from keras_gans.data.images import load_image
 from keras_gans.models import _checks
 from keras_gans.models._seeds import layer_seeds
+from keras_gans.models.registry import PresetMixin
 from keras_gans.models.style._style_saving import compile_from_config, without_vgg_file
 from keras_gans.models.style.style_networks import (
     SIZE_MULTIPLE,
@@ -52,7 +53,7 @@ def _to_pixels(images):
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class FastStyleTransfer(_checks.DataChecks, keras.Model):
+class FastStyleTransfer(_checks.DataChecks, PresetMixin, keras.Model):
     """A feed-forward style transfer network trained with perceptual losses.
 
     Johnson, Alahi and Fei-Fei, "Perceptual Losses for Real-Time Style
@@ -63,7 +64,9 @@ class FastStyleTransfer(_checks.DataChecks, keras.Model):
     + tv_weight * L_tv(T(x))`; `translate(images)` stylizes images in
     [-1, 1]; `keras_gans.export.export_generator(model, dir)` writes the
     SavedModel that serves them. Paper settings: Adam(1e-3), batch 4,
-    256x256 content images, 40k iterations. Deviations: see the module
+    256x256 content images, 40k iterations; the preset
+    `fast_style_johnson2016` holds them (a configuration without weights:
+    `keras_gans.presets.build` makes the model). Deviations: see the module
     docstring.
 
     The `.keras` file holds the VGG weights too: `load_model` needs no

@@ -38,6 +38,7 @@ from keras import ops
 
 from keras_gans import utils
 from keras_gans.data.images import load_image
+from keras_gans.models.registry import PresetMixin
 from keras_gans.models.style._style_saving import compile_from_config, without_vgg_file
 from keras_gans.models.style.style_perceptual_loss import MIN_IMAGE_SIZE, PerceptualLoss
 from keras_gans.models.style.style_vgg import CONTENT_LAYER, STYLE_LAYERS
@@ -60,7 +61,7 @@ def _ticks():
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class NeuralStyleTransfer(keras.Model):
+class NeuralStyleTransfer(PresetMixin, keras.Model):
     """Image style transfer by optimising the image (Gatys et al. 2016).
 
     "Image Style Transfer Using Convolutional Neural Networks", CVPR 2016.
@@ -79,7 +80,9 @@ class NeuralStyleTransfer(keras.Model):
     the saved ones then replace.
 
     Deviations from the paper (see the module docstring): Adam, not
-    L-BFGS; ImageNet VGG19 without the paper's activation rescaling.
+    L-BFGS; ImageNet VGG19 without the paper's activation rescaling. The
+    preset `neural_style_gatys2016` holds the paper's settings (a
+    configuration: `keras_gans.presets.build` makes the model).
 
     Args:
         image_size: int or `(height, width)`, >= 16. Size of the generated
