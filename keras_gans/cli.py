@@ -267,6 +267,7 @@ def cmd_export(args):
 
 def cmd_evaluate(args):
     from keras_gans import metrics
+    from keras_gans.presets import recipe_evaluation
 
     if args.real is None and (args.backbone or args.resize or args.allow_small_sets):
         raise ValueError(
@@ -289,15 +290,14 @@ def cmd_evaluate(args):
             f"needs {'x'.join(map(str, digit_shape))} (or 32x32x1 padded) images. "
             f"Received: a model drawing {shape} images ({args.model})"
         )
-    labels = None
-    num = args.num
+    labels, num = None, args.num
     conditional = getattr(model, "num_classes", None) is not None
     if getattr(model, "labels_are_classes", conditional):
         # num // num_classes of each class: 100 per class for the default 1000.
         labels, _ = _parse_labels("per_class", model, args.num)
         num = len(labels)
     images = model.generate(num, labels=labels, seed=args.seed)
-    images = images[:, 2:30, 2:30] if padded else images  # the 28x28 digit
+    images = recipe_evaluation.to_classifier_size(images) if padded else images
     report = metrics.digit_report(images, labels)
     from keras_gans.training import coverage
 
