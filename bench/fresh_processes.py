@@ -56,8 +56,31 @@ def matmul_gflops(size=1024, repeats=10):
     return 2 * size**3 * repeats / (time.perf_counter() - start) / 1e9
 
 
+def cpu_ticks():
+    """Machine-wide `/proc/stat` CPU ticks: busy (user + system), idle, steal."""
+    try:
+        fields = pathlib.Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, idle, iowait, irq, softirq, steal = map(int, fields[1:9])
+    return {
+        "busy": user + nice + system + irq + softirq,
+        "idle": idle + iowait,
+        "steal": steal,
+    }
+
+
+def cores_busy(before, after, seconds):
+    """How many cores were busy / idle / stolen on average between two reads."""
+    if before is None or after is None:
+        return None
+    hz = os.sysconf("SC_CLK_TCK")
+    return {k: round((after[k] - before[k]) / hz / seconds, 2) for k in before}
+
+
 def one_process(args, env):
-    """ms per step of each timed call in one fresh worker process."""
+    """ms per step of each timed call in one fresh worker process, and the
+    machine's busy / idle / stolen cores during each call."""
     command = [sys.executable, str(WORKER), "--model", args.model]
     command += ["--threads", str(args.threads)] + args.worker_args
     worker = subprocess.Popen(
@@ -72,16 +95,44 @@ def one_process(args, env):
         line = worker.stdout.readline()
         if line.strip() != "ready":
             raise RuntimeError(f"worker did not start: {line!r}")
-        calls = []
+        calls, cores = [], []
         for _ in range(args.calls):
+            before, start = cpu_ticks(), time.perf_counter()
             worker.stdin.write(f"{args.steps}\n")
             worker.stdin.flush()
             reply = json.loads(worker.stdout.readline())
+            seconds = time.perf_counter() - start
+            cores.append(cores_busy(before, cpu_ticks(), seconds))
             calls.append(1000.0 * reply["seconds"] / reply["steps"])
-        return calls
+        return calls, cores
     finally:
         worker.kill()
         worker.wait()
+
+
+def summarize(processes, slow_factor):
+    """Slow-mode counts of `processes` (each with `ms_per_step` and `cores`).
+
+    A process is slow when its median call is more than `slow_factor` times
+    the fastest process's. Slow processes during which the host took CPU
+    time from this machine (median stolen cores >= 0.1, `/proc/stat`'s steal)
+    are counted apart: that is a neighbour on the host, not this process.
+    """
+    medians = [statistics.median(p["ms_per_step"]) for p in processes]
+    stolen = [
+        statistics.median(c["steal"] if c else 0.0 for c in p["cores"])
+        for p in processes
+    ]
+    fastest = min(medians)
+    slow = [i for i, m in enumerate(medians) if m > slow_factor * fastest]
+    return {
+        "median_ms_per_step": round(statistics.median(medians), 2),
+        "fastest_ms_per_step": round(fastest, 2),
+        "slowest_ms_per_step": round(max(medians), 2),
+        "slow_processes": len(slow),
+        "slow_processes_while_host_stole_cpu": sum(stolen[i] >= 0.1 for i in slow),
+        "of": len(medians),
+    }
 
 
 def main(argv=None):
@@ -123,21 +174,20 @@ def main(argv=None):
     }
     for index in range(args.processes):
         load = os.getloadavg()[0]
-        calls = one_process(args, env)
+        calls, cores = one_process(args, env)
         result["processes"].append(
-            {"ms_per_step": [round(c, 2) for c in calls], "load": round(load, 2)}
+            {
+                "ms_per_step": [round(c, 2) for c in calls],
+                "cores": cores,
+                "load": round(load, 2),
+            }
         )
-        log(f"process {index + 1}: {calls} ms/step (load {load:.2f})")
-    medians = [statistics.median(p["ms_per_step"]) for p in result["processes"]]
-    fastest = min(medians)
-    slow = [m for m in medians if m > args.slow_factor * fastest]
-    result["summary"] = {
-        "median_ms_per_step": round(statistics.median(medians), 2),
-        "fastest_ms_per_step": round(fastest, 2),
-        "slowest_ms_per_step": round(max(medians), 2),
-        "slow_processes": len(slow),
-        "of": len(medians),
-    }
+        shown = ", ".join(
+            f"{c:.1f} ms ({k and k['busy']} busy, {k and k['steal']} stolen)"
+            for c, k in zip(calls, cores)
+        )
+        log(f"process {index + 1}: {shown} (load {load:.2f})")
+    result["summary"] = summarize(result["processes"], args.slow_factor)
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:

@@ -757,3 +757,20 @@ def test_lazy_gradient_penalty_trains_and_rejects_bad_intervals():
     assert all(np.isfinite(v[-1]) for v in logs.values()) and logs["gp"][-1] > 0
     with pytest.raises(ValueError, match="`d_reg_interval` must be"):
         _model(r1_weight=1.0, d_reg_interval=0)
+
+
+def test_fit_hands_keras_the_dataset_without_the_autotune_model(monkeypatch):
+    """Issue 26: tf.data's autotuning model stalled each epoch's end; `fit`
+    switches it off on the user's dataset unless the dataset chose."""
+    seen = []
+    monkeypatch.setattr(
+        keras.Model, "fit", lambda self, x=None, *a, **k: seen.append(x)
+    )
+    model = _model()
+    ds = _dataset(_data()).prefetch(tf.data.AUTOTUNE)
+    model.fit(ds, verbose=0)
+    assert seen[-1].options().autotune.enabled is False
+    options = tf.data.Options()
+    options.autotune.enabled = True
+    model.fit(ds.with_options(options), verbose=0)
+    assert seen[-1].options().autotune.enabled is True

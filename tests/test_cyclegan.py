@@ -416,3 +416,16 @@ def test_digits_recipe_reaches_the_bars(tmp_path):
     assert results["cycle_accuracy"] >= 0.90, results
     assert results["btoa_accuracy"] >= 0.85, results
     assert 0.0 <= results["atob_l1"] <= 1.0
+
+
+def test_fit_hands_keras_the_dataset_without_the_autotune_model(monkeypatch):
+    """Issue 26: as `AdversarialModel.fit`, CycleGAN's switches tf.data's
+    autotuning model off on a dataset that leaves it unset."""
+    seen = []
+    monkeypatch.setattr(
+        keras.Model, "fit", lambda self, x=None, *a, **k: seen.append(x)
+    )
+    model = tiny()
+    ds = tf.data.Dataset.from_tensor_slices(batch(4)).batch(2)
+    model.fit(ds, verbose=0)
+    assert seen[-1].options().autotune.enabled is False

@@ -351,3 +351,48 @@ def test_from_image_folder_refuses_a_symlink_loop(tmp_path):
     os.symlink(tmp_path, tmp_path / "a" / "back")
     with pytest.raises(ValueError, match="leads back .* a loop"):
         data.from_image_folder(tmp_path, 8, batch_size=1)
+
+
+# ------------------------------------------------ tf.data's autotuning stall
+def test_without_autotune_stall_switches_the_model_off_and_keeps_values():
+    ds = tf.data.Dataset.range(5).map(lambda x: x * 2, tf.data.AUTOTUNE).prefetch(2)
+    assert ds.options().autotune.enabled is None
+    steady = data.without_autotune_stall(ds)
+    assert steady.options().autotune.enabled is False
+    assert list(steady.as_numpy_iterator()) == [0, 2, 4, 6, 8]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_without_autotune_stall_keeps_a_choice_the_pipeline_made(enabled):
+    options = tf.data.Options()
+    options.autotune.enabled = enabled
+    ds = tf.data.Dataset.range(3).with_options(options)
+    assert data.without_autotune_stall(ds) is ds
+
+
+def test_every_package_pipeline_ends_without_the_autotune_model(tmp_path):
+    from PIL import Image
+
+    from keras_gans.data import pairs, unpaired
+
+    images = np.zeros((4, 8, 8, 1), np.float32)
+    (tmp_path / "ab").mkdir()
+    for i in range(2):
+        ab = np.full((8, 16, 3), 40 * i, np.uint8)
+        Image.fromarray(ab).save(tmp_path / "ab" / f"{i}.png")
+        for domain in ("trainA", "trainB"):
+            (tmp_path / "un" / domain).mkdir(parents=True, exist_ok=True)
+            Image.fromarray(ab[:, :8]).save(tmp_path / "un" / domain / f"{i}.png")
+    pipelines = [
+        data.from_arrays(images, batch_size=2),
+        data.digits_dataset(batch_size=8),
+        data.from_image_folder(tmp_path / "un" / "trainA", image_size=8, batch_size=1),
+        pairs.pix2pix_folder_dataset(
+            tmp_path / "ab", image_size=8, jitter=False, batch_size=1
+        ),
+        unpaired.unpaired_folder_dataset(
+            tmp_path / "un", image_size=8, load_size=8, batch_size=1
+        ),
+    ]
+    for ds in pipelines:
+        assert ds.options().autotune.enabled is False

@@ -31,7 +31,7 @@ MODELS = {
 BATCH = 64
 
 
-def dataset(model_name):
+def dataset(model_name, autotune=True):
     rng = np.random.default_rng(0)
     shape = (4, BATCH, *MODELS[model_name][2])
     images = rng.uniform(-1, 1, size=shape).astype("float32")
@@ -41,7 +41,12 @@ def dataset(model_name):
     ds = tf.data.Dataset.from_tensor_slices(arrays).cache()
     for _ in ds:
         pass
-    return ds.repeat().prefetch(tf.data.AUTOTUNE)
+    ds = ds.repeat().prefetch(tf.data.AUTOTUNE)
+    if not autotune:  # tf.data's autotuning model thread off (issue 26)
+        options = tf.data.Options()
+        options.autotune.enabled = False
+        ds = ds.with_options(options)
+    return ds
 
 
 def main():
@@ -59,6 +64,11 @@ def main():
     parser.add_argument("--jit", action="store_true", help="jit_compile=True")
     parser.add_argument("--steps-per-execution", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--no-autotune",
+        action="store_true",
+        help="tf.data Options.autotune.enabled = False on the input pipeline",
+    )
     args = parser.parse_args()
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(args.inter_op_threads)
@@ -72,7 +82,7 @@ def main():
         jit_compile=args.jit,
         steps_per_execution=args.steps_per_execution,
     )
-    ds = dataset(args.model)
+    ds = dataset(args.model, autotune=not args.no_autotune)
     spe = args.steps_per_execution
     model.fit(ds, steps_per_epoch=max(args.warmup, 1) * spe, verbose=0)
     print("ready", flush=True)

@@ -25,9 +25,11 @@ pixels); `pairs.py` (`keras_gans.pairs`: A|B pairs for Pix2Pix) and
 one download-and-extract (`_download.py`) and one file check (`_decode.py`);
 `clusters.py`: k-means cluster ids of unlabelled images
 (`kmeans_labels`, for a self-conditioned GAN); `kinds.py`: the data kinds a preset's recipe names, as a table of builders
-(`build_data`, `@data_kind(name)`).
+(`build_data`, `@data_kind(name)`); `without_autotune_stall`: every
+pipeline's last stage (and `fit`'s, on a user's dataset), see its docstring.
 """
 
+from keras_gans.data._pipeline import without_autotune_stall
 from keras_gans.data.arrays import from_arrays, to_unit_range
 from keras_gans.data.clusters import kmeans_labels
 from keras_gans.data.digits import (
@@ -62,4 +64,5 @@ __all__ = [
     "from_tfds",
     "load_digits_sample",
     "to_unit_range",
+    "without_autotune_stall",
 ]

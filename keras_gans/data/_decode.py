@@ -1,7 +1,7 @@
 """Decoding image files for the pipelines: one up-front check per file, the
 EXIF orientation as a tensor op, and any channel count to the one asked for."""
 
-__all__ = ["MODE_CHANNELS", "inspect_file", "orient", "to_channels"]
+__all__ = ["MODE_CHANNELS", "inspect_file", "orient", "to_channels", "usable_files"]
 
 _ORIENTATION_TAG = 0x0112  # EXIF Orientation: 1 upright ... 8
 
@@ -95,3 +95,54 @@ def to_channels(image, channels):
         return tf.cast(tf.round(x), tf.uint8)
 
     return tf.ensure_shape(tf.cond(c >= 3, to_grey, lambda: grey), (None, None, 1))
+
+
+def usable_files(files, problem_of, *, path, what, caller, logger, skip_bad):
+    """The files of a folder that `problem_of` finds nothing wrong with.
+
+    The one bad-file rule of the folder pipelines (`pix2pix_folder_dataset`,
+    `unpaired_folder_dataset`): a bad file raises, naming it, unless
+    `skip_bad`, when it is skipped and all skips are counted in one warning.
+
+    Args:
+        files: list of str, the candidate files (already sorted).
+        problem_of: callable, `file -> (problem, info)`: `problem` is `None`
+            for a usable file or a str saying what is wrong; `info` is kept
+            for the caller (e.g. the orientation and size of an A|B image).
+        path: str, the folder (named in the errors).
+        what: str, what a file should be, e.g. `"A|B image"` or `"image"`.
+        caller: str, the public function named in the warning.
+        logger: `logging.Logger` the skip count goes to (the caller's).
+        skip_bad: bool, skip bad files instead of raising.
+
+    Returns:
+        list of `(file, info)` for the usable files, in order.
+
+    Raises:
+        ValueError: a bad file (unless `skip_bad`), naming it and its
+            problem; or no usable file, naming `path`.
+    """
+    good, bad = [], []
+    for file in files:
+        problem, info = problem_of(file)
+        if problem is None:
+            good.append((file, info))
+        elif skip_bad:
+            bad.append((file, problem))
+        else:
+            raise ValueError(
+                f"Bad {what} file {file!r}: {problem}. Fix or remove it, or pass "
+                "skip_bad=True to skip such files (with a logged count)."
+            )
+    if bad:
+        logger.warning(
+            "%s: skipped %d bad file(s) under %r, e.g. %r: %s",
+            caller,
+            len(bad),
+            path,
+            bad[0][0],
+            bad[0][1],
+        )
+    if not good:
+        raise ValueError(f"No usable {what}s in path={path!r}.")
+    return good

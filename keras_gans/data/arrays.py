@@ -4,7 +4,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import utils
-from keras_gans.data._pipeline import check_not_empty
+from keras_gans.data._pipeline import check_not_empty, without_autotune_stall
 
 __all__ = ["from_arrays", "to_unit_range"]
 
@@ -81,4 +81,4 @@ def from_arrays(
     if shuffle:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return without_autotune_stall(ds.prefetch(tf.data.AUTOTUNE))

@@ -24,9 +24,9 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import utils
-from keras_gans.data._decode import MODE_CHANNELS, inspect_file, orient
+from keras_gans.data._decode import MODE_CHANNELS, inspect_file, orient, usable_files
 from keras_gans.data._download import download_and_extract, safe_extract
-from keras_gans.data._pipeline import DECODABLE_FORMATS
+from keras_gans.data._pipeline import DECODABLE_FORMATS, without_autotune_stall
 from keras_gans.data.digits import load_digits_sample
 
 __all__ = [
@@ -166,31 +166,22 @@ def _checked_pair_files(path, channels, skip_bad):
         and not f.startswith(".")
         and not tf.io.gfile.isdir(_join(path, f))
     )
-    good, orientations, pixels, bad = [], [], [], []
-    for file in files:
+
+    def problem_of(file):
         problem, orientation, size = _pair_problem(file, channels)
-        if problem is None:
-            good.append(file)
-            orientations.append(orientation)
-            pixels.append(size[0] * size[1])
-        elif skip_bad:
-            bad.append((file, problem))
-        else:
-            raise ValueError(
-                f"Bad A|B image file {file!r}: {problem}. Fix or remove it, or "
-                "pass skip_bad=True to skip such files (with a logged count)."
-            )
-    if bad:
-        logger.warning(
-            "pix2pix_folder_dataset: skipped %d bad file(s) under %r, e.g. %r: %s",
-            len(bad),
-            path,
-            bad[0][0],
-            bad[0][1],
-        )
-    if not good:
-        raise ValueError(f"No usable A|B images in path={path!r}.")
-    return good, orientations, pixels
+        return problem, (orientation, size[0] * size[1])
+
+    good = usable_files(
+        files,
+        problem_of,
+        path=path,
+        what="A|B image",
+        caller="pix2pix_folder_dataset",
+        logger=logger,
+        skip_bad=skip_bad,
+    )
+    files = [file for file, _ in good]
+    return files, [info[0] for _, info in good], [info[1] for _, info in good]
 
 
 def _join(base, name):
@@ -315,7 +306,7 @@ def pix2pix_folder_dataset(
         )
     ds = ds.map(augment, num_parallel_calls=tf.data.AUTOTUNE)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return without_autotune_stall(ds.prefetch(tf.data.AUTOTUNE))
 
 
 # ------------------------------------------------------------ embedded task
@@ -414,4 +405,4 @@ def digit_pairs_dataset(
     if shuffle:
         ds = ds.shuffle(len(edges), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return without_autotune_stall(ds.prefetch(tf.data.AUTOTUNE))

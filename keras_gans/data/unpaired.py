@@ -28,8 +28,13 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans import utils
+from keras_gans.data._decode import usable_files
 from keras_gans.data._download import download_and_extract
-from keras_gans.data._pipeline import DECODABLE_FORMATS, check_not_empty
+from keras_gans.data._pipeline import (
+    DECODABLE_FORMATS,
+    check_not_empty,
+    without_autotune_stall,
+)
 from keras_gans.data.image_folder import IMAGE_EXTENSIONS
 from keras_gans.data.pairs import digit_pairs
 
@@ -134,29 +139,16 @@ def domain_files(path, skip_bad=False):
         and f.lower().endswith(IMAGE_EXTENSIONS)
         and os.path.isfile(os.path.join(path, f))
     )
-    good, bad = [], []
-    for file in files:
-        problem = _image_problem(file)
-        if problem is None:
-            good.append(file)
-        elif skip_bad:
-            bad.append((file, problem))
-        else:
-            raise ValueError(
-                f"Bad image file {file!r}: {problem}. Fix or remove it, or pass "
-                "skip_bad=True to skip such files (with a logged count)."
-            )
-    if bad:
-        logger.warning(
-            "unpaired_folder_dataset: skipped %d bad file(s) under %r, e.g. %r: %s",
-            len(bad),
-            path,
-            bad[0][0],
-            bad[0][1],
-        )
-    if not good:
-        raise ValueError(f"No usable images in path={path!r}.")
-    return good
+    good = usable_files(
+        files,
+        lambda file: (_image_problem(file), None),
+        path=path,
+        what="image",
+        caller="unpaired_folder_dataset",
+        logger=logger,
+        skip_bad=skip_bad,
+    )
+    return [file for file, _ in good]
 
 
 def _derived_seed(seed, k):
@@ -268,7 +260,7 @@ def unpaired_folder_dataset(
     a = _domain(files_a, *common, 0, channels)
     b = _domain(files_b, *common, 1, channels)
     ds = tf.data.Dataset.zip((a, b)).batch(batch_size, drop_remainder=drop_remainder)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return without_autotune_stall(ds.prefetch(tf.data.AUTOTUNE))
 
 
 def _to_float(images):
@@ -309,7 +301,7 @@ def digit_unpaired_dataset(
             )
         domains.append(ds)
     ds = tf.data.Dataset.zip(tuple(domains)).batch(batch_size, drop_remainder=True)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return without_autotune_stall(ds.prefetch(tf.data.AUTOTUNE))
 
 
 def digit_heldout_pairs(pad_to=32):

@@ -18,6 +18,8 @@ import re
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.data import without_autotune_stall
+
 __all__ = [
     "DataChecks",
     "check_image_spec",
@@ -212,7 +214,10 @@ class DataChecks:
     def checked_data(self, x, y=None):
         """`(x, y)` as `fit` takes them, checked: a dataset's `element_spec`
         now and its values batch by batch (one more pipeline stage);
-        arrays' shapes and values now.
+        arrays' shapes and values now. A dataset also gets tf.data's
+        autotuning model switched off unless its options set it
+        (`keras_gans.data.without_autotune_stall`: it stalled `fit` at the
+        end of about two epochs in three on 2 cores).
 
         Raises:
             ValueError: data that cannot train, naming the field.
@@ -220,9 +225,9 @@ class DataChecks:
         if isinstance(x, tf.data.Dataset):
             spec = _as_tuple(x.element_spec)
             if spec is None:
-                return x, y
+                return without_autotune_stall(x), y
             self.check_batch_spec(spec)
-            return self._check_pipeline(x), y
+            return without_autotune_stall(self._check_pipeline(x)), y
         arrays = [v for v in (x, y) if v is not None]
         if x is not None and all(
             isinstance(v, np.ndarray) or tf.is_tensor(v) for v in arrays

@@ -8,6 +8,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import _deprecation, _keras_compat, losses
+from keras_gans.data import without_autotune_stall
 from keras_gans.models._compile_config import KERAS_COMPILE_KEYS, CompileConfigMixin
 from keras_gans.models._seeds import layer_seeds
 from keras_gans.models.cyclegan.cyclegan_image_pool import ImagePool
@@ -476,11 +477,13 @@ class CycleGAN(
         steps = self._steps_per_epoch(x, batch_size, kwargs.get("steps_per_epoch"))
         if steps and getattr(self, "g_optimizer", None) is not None:
             self._set_schedule_length(epochs * steps)
+        x = without_autotune_stall(x) if isinstance(x, tf.data.Dataset) else x
         return super().fit(x, y, batch_size, epochs, *args, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.evaluate`, with the data checks of `fit`."""
         self._check_fit_data(x, y)
+        x = without_autotune_stall(x) if isinstance(x, tf.data.Dataset) else x
         return super().evaluate(x, y, *args, **kwargs)
 
     # ------------------------------------------------------------ translate
