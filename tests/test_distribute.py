@@ -344,3 +344,43 @@ def test_float16_on_a_cpu_warns_once(caplog):
     assert "CPUs emulate float16" in first and second is None
     assert sum("mixed_float16" in r.getMessage() for r in caplog.records) == 1
     assert devices.warn_if_slow_precision("mixed_bfloat16") is None
+
+
+def test_cpu_intra_op_threads_set_before_the_runtime_starts(tmp_path):
+    """Issue 26: a recipe's `cpu_intra_op_threads` takes effect in a fresh
+    process; once the runtime runs it is refused with a warning, and a
+    user's TF_NUM_INTRAOP_THREADS wins."""
+    script = textwrap.dedent(
+        """
+        import json, logging, os
+        from keras_gans.training import devices
+        import tensorflow as tf
+        applied = devices.set_cpu_intra_op_threads(1)
+        pool = tf.config.threading.get_intra_op_parallelism_threads()
+        tf.ones(2) + 1  # the runtime starts
+        again = devices.set_cpu_intra_op_threads(1)
+        late = devices.set_cpu_intra_op_threads(3)
+        print(json.dumps([applied, pool, again, late]))
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TF_NUM_INTRAOP_THREADS"}
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == [True, 1, True, False]
+    assert "cpu_intra_op_threads=3 not applied" in run.stderr
+    env["TF_NUM_INTRAOP_THREADS"] = "2"
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env
+    )
+    assert json.loads(run.stdout.strip().splitlines()[-1])[0] is False
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "2", True])
+def test_cpu_intra_op_threads_refuses_a_bad_value(bad):
+    from keras_gans.training import devices
+
+    with pytest.raises(ValueError, match="cpu_intra_op_threads"):
+        devices.set_cpu_intra_op_threads(bad)
+    assert devices.set_cpu_intra_op_threads(None) is False

@@ -269,6 +269,31 @@ def test_divergence_guard_can_be_turned_off():
     assert args.checkpoint_every == 5 and not args.no_divergence_guard
 
 
+def test_cpu_intra_op_threads_flag_reaches_the_recipe(monkeypatch):
+    """Issue 26: `--cpu-intra-op-threads` sets the recipe's pool choice, which
+    `run_preset` applies before anything runs; 0 is refused in one line."""
+    from keras_gans.presets import run_options
+    from keras_gans.training import devices
+
+    args = runner.preset_parser("gan_digits").parse_args(
+        ["--cpu-intra-op-threads", "1"]
+    )
+    assert runner.preset_recipe("gan_digits", args)["cpu_intra_op_threads"] == 1
+    args = runner.preset_parser("gan_digits").parse_args([])
+    assert "cpu_intra_op_threads" not in runner.preset_recipe("gan_digits", args)
+    args = runner.preset_parser("gan_digits").parse_args(
+        ["--cpu-intra-op-threads", "0"]
+    )
+    with pytest.raises(ValueError, match="--cpu-intra-op-threads"):
+        run_options._check_args(args)
+    seen = []
+    monkeypatch.setattr(devices, "set_cpu_intra_op_threads", seen.append)
+    monkeypatch.setattr(runner, "strategy_for_recipe", lambda args: 1 / 0)
+    with pytest.raises(ZeroDivisionError):  # stops right after the pool choice
+        runner.run_preset("gan_digits", ["--cpu-intra-op-threads", "1"])
+    assert seen == [1]
+
+
 def test_a_second_run_on_a_live_runs_folder_refuses(tmp_path):
     import subprocess
     import sys

@@ -120,6 +120,14 @@ def recipe_parser(description, defaults, parser_class=None):
         help="compute in bfloat16 or float16, variables in float32 (off)",
     )
     parser.add_argument(
+        "--cpu-intra-op-threads",
+        type=int,
+        default=None,
+        help="threads of TensorFlow's intra-op pool on a CPU-only machine "
+        "(default: the recipe's choice, else one per core); 1 made many-small-"
+        "op steps faster on 2 cores (BENCHMARKS.md)",
+    )
+    parser.add_argument(
         "--verbose",
         action="store_true",
         help="show TensorFlow's start-up logs",
@@ -210,6 +218,7 @@ def _check_args(args):
         ("--steps-per-epoch", args.steps_per_epoch, 1),
         ("--eval-every", args.eval_every, 0),
         ("--checkpoint-every", getattr(args, "checkpoint_every", None), 1),
+        ("--cpu-intra-op-threads", getattr(args, "cpu_intra_op_threads", None), 1),
     ):
         if value is not None and value < minimum:
             raise ValueError(f"`{flag}` must be >= {minimum}. Received: {value}")
@@ -226,6 +235,8 @@ def preset_recipe(name, args):
     recipe.update(
         epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, out=args.out
     )
+    if getattr(args, "cpu_intra_op_threads", None) is not None:
+        recipe["cpu_intra_op_threads"] = args.cpu_intra_op_threads
     for flag in recipe.get("flags", ()):
         value = getattr(args, _flag_dest(flag))
         if value is None:

@@ -445,6 +445,8 @@ def run_preset(name, argv=None, parser_class=None):
     args = preset_parser(name, parser_class).parse_args(argv)
     _check_args(args)
     recipe = preset_recipe(name, args)
+    # Before anything runs: the pool is fixed once TensorFlow's runtime starts.
+    devices.set_cpu_intra_op_threads(recipe.get("cpu_intra_op_threads"))
     strategy = strategy_for_recipe(args)
     lock = checkpointing.RunLock(recipe["out"])
     if distribute.is_chief(strategy):

@@ -8,6 +8,8 @@ the runner do not each hard-code them:
   was measured slower for this package's models (see BENCHMARKS.md).
 - `describe_machine()`: CPU model, core count and accelerators, recorded
   beside benchmark figures.
+- `set_cpu_intra_op_threads(n)`: the intra-op pool a recipe measured
+  faster on CPUs, set before TensorFlow's runtime starts.
 """
 
 import os
@@ -19,6 +21,7 @@ __all__ = [
     "accelerators",
     "default_jit_compile",
     "describe_machine",
+    "set_cpu_intra_op_threads",
     "warn_if_slow_precision",
 ]
 
@@ -106,6 +109,58 @@ def describe_machine():
         python=platform.python_version(),
         tensorflow=tf.__version__,
     )
+
+
+def set_cpu_intra_op_threads(threads):
+    """Sizes TensorFlow's intra-op thread pool on a machine with no GPU/TPU.
+
+    Small training steps (many small ops) run faster when TensorFlow's
+    inter-op pool runs two ops at once, each on one thread, than when every
+    op is split over the cores: the MLP cGAN reference took 20.3 instead of
+    24.1 ms per step with one intra-op thread on 2 cores, while DCGAN-64's
+    large convolutions lost 15-25% (BENCHMARKS.md, "The slow mode found and
+    removed"). So it is a per-recipe choice (a recipe's
+    `cpu_intra_op_threads`), applied by `keras_gans.presets.runner` before
+    anything runs. The pool cannot change once TensorFlow's runtime has
+    started, and a user's `TF_NUM_INTRAOP_THREADS` always wins.
+
+    Args:
+        threads: int >= 1, or `None` (keep TensorFlow's default: one per
+            core).
+
+    Returns:
+        bool: whether the pool is now `threads` threads. `False` (with a
+        logged warning) when the runtime has already started; `False`
+        (silently) for `None`, on a machine with an accelerator, or when
+        `TF_NUM_INTRAOP_THREADS` is set.
+
+    Raises:
+        ValueError: `threads` not a positive int.
+    """
+    if threads is None:
+        return False
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(
+            f"`cpu_intra_op_threads` must be a positive int or None. "
+            f"Received: cpu_intra_op_threads={threads!r}"
+        )
+    if os.environ.get("TF_NUM_INTRAOP_THREADS") or accelerators():
+        return False
+    import logging
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+    except RuntimeError:  # the runtime has started: the pool is fixed
+        if tf.config.threading.get_intra_op_parallelism_threads() == threads:
+            return True
+        logging.getLogger("keras_gans").warning(
+            "cpu_intra_op_threads=%d not applied: TensorFlow's runtime has "
+            "already started in this process (set it before building any "
+            "model, or set TF_NUM_INTRAOP_THREADS).",
+            threads,
+        )
+        return False
+    return True
 
 
 _WARNED_PRECISIONS = set()
