@@ -24,6 +24,7 @@ import keras
 from keras import layers
 
 from keras_gans import models
+from keras_gans.training import FusedAdam
 
 __all__ = ["dcgan64_reference", "mlp_cgan_reference", "compile_reference"]
 
@@ -86,10 +87,12 @@ def mlp_cgan_reference(seed=0):
 
 
 def compile_reference(model, loss, **kwargs):
-    """`model.compile` with the references' Adam(2e-4, beta_1=0.5) and `loss`."""
+    """`model.compile` with the references' Adam(2e-4, beta_1=0.5) and `loss`:
+    the package's Adam (`FusedAdam`, the same update in one kernel per
+    variable), as `AdversarialModel.compile` and the recipes make it."""
 
     def adam():
-        return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+        return FusedAdam(learning_rate=2e-4, beta_1=0.5)
 
     model.compile(g_optimizer=adam(), d_optimizer=adam(), loss=loss, **kwargs)
     return model

@@ -17,6 +17,7 @@ __all__ = [
     "archive_endpoint",
     "archive_endpoint_signature",
     "clear_resume_epoch",
+    "adam_slots",
     "ema_variables",
     "flatten_layers",
     "learning_rate_schedule",
@@ -134,3 +135,15 @@ def ema_variables(optimizer):
     (verified on keras 3.15.1, tensorflow 2.21.0).
     """
     return list(getattr(optimizer, "_model_variables_moving_average", None) or ())
+
+
+def adam_slots(optimizer, variable):
+    """`(m, v)`: the first- and second-moment variables a built Keras `Adam`
+    keeps for `variable` (Keras variables).
+
+    Private: `Adam._momentums`, `Adam._velocities` and
+    `Optimizer._get_variable_index` (verified on keras 3.15.1, tensorflow
+    2.21.0).
+    """
+    index = optimizer._get_variable_index(variable)
+    return optimizer._momentums[index], optimizer._velocities[index]

@@ -165,3 +165,14 @@ def test_ema_variables_are_the_weight_averages():
     averages = compat.ema_variables(ema)
     assert [tuple(v.shape) for v in averages] == [(2, 2), ()]
     assert all(any(a is v for v in ema.variables) for a in averages)
+
+
+def test_adam_slots_are_the_moments_of_that_variable():
+    a, b = keras.Variable([1.0, 2.0]), keras.Variable([[3.0]])
+    optimizer = keras.optimizers.Adam(0.1)
+    optimizer.build([a, b])
+    optimizer.apply([tf.constant([1.0, 1.0]), tf.constant([[0.0]])], [a, b])
+    m, v = compat.adam_slots(optimizer, a)
+    np.testing.assert_allclose(m.numpy(), [0.1, 0.1], rtol=1e-6)  # (1 - 0.9) g
+    np.testing.assert_allclose(v.numpy(), [0.001, 0.001], rtol=1e-5)  # (1 - 0.999) g^2
+    assert compat.adam_slots(optimizer, b)[0].shape == (1, 1)

@@ -48,7 +48,9 @@ def _add_interpolate(sub):
     p = sub.add_parser("interpolate", help="a latent (or class) walk as a GIF")
     _add_model(p)
     p.add_argument("--out", required=True, help="walk.gif (or a .png grid)")
-    p.add_argument("--labels", default=None, help="class ids, e.g. 3,8 (a class walk)")
+    p.add_argument(
+        "--labels", default=None, help="class (or cluster) ids, e.g. 3,8 (a class walk)"
+    )
     p.add_argument("--steps", type=int, default=32, help="images per walk (32)")
     p.add_argument("--truncation", type=float, default=1.0, help="psi in [0, 1]")
     p.add_argument("--method", choices=("slerp", "linear"), default="slerp")

@@ -12,6 +12,7 @@ from keras_gans.models._compile_config import KERAS_COMPILE_KEYS, CompileConfigM
 from keras_gans.models._penalties import PenaltiesMixin
 from keras_gans.models._seeds import SavedSeedStates, layer_seeds, seed_states
 from keras_gans.models.registry import PresetMixin
+from keras_gans.training.optimizers import FusedAdam
 from keras_gans.utils import check_choice, check_float, check_int
 
 __all__ = ["AdversarialModel", "LATENT_DISTRIBUTIONS", "default_adam"]
@@ -21,7 +22,7 @@ LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
 def default_adam():
     """Adam(2e-4, beta_1=0.5), the DCGAN setting (Radford et al. 2016, sec 4)."""
-    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+    return FusedAdam(learning_rate=2e-4, beta_1=0.5)
 
 
 def _num_replicas():

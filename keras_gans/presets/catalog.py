@@ -11,6 +11,7 @@ from keras_gans import data
 from keras_gans.models import registry
 from keras_gans.training import callbacks as callbacks_lib
 from keras_gans.training import devices
+from keras_gans.training.optimizers import FusedAdam
 
 __all__ = [
     "MIXED_PRECISION",
@@ -66,7 +67,8 @@ def make_optimizer(spec):
     `learning_rate` may itself be a `keras.optimizers.schedules` class in
     that form, e.g. `{"class": "CosineDecay", "initial_learning_rate": 2e-3,
     "decay_steps": 5000}` (its step is the optimizer's update count, which
-    checkpoints keep).
+    checkpoints keep). `"Adam"` makes a `keras_gans.training.FusedAdam`
+    (Keras' Adam update in one TensorFlow kernel per variable).
 
     Example:
     >>> adam = make_optimizer({"class": "Adam", "learning_rate": {
@@ -82,7 +84,9 @@ def make_optimizer(spec):
         spec["learning_rate"] = getattr(keras.optimizers.schedules, rate.pop("class"))(
             **rate
         )
-    return getattr(keras.optimizers, spec.pop("class"))(**spec)
+    name = spec.pop("class")
+    # "Adam" is the same update in one fused kernel per variable.
+    return (FusedAdam if name == "Adam" else getattr(keras.optimizers, name))(**spec)
 
 
 def _model_class(class_name):

@@ -19,6 +19,7 @@ from keras_gans.models.cyclegan.cyclegan_networks import (
 from keras_gans.models.cyclegan.cyclegan_schedule import LinearDecaySchedule
 from keras_gans.models.pix2pix.pix2pix_discriminator import patch_discriminator
 from keras_gans.models.registry import PresetMixin
+from keras_gans.training.optimizers import FusedAdam
 from keras_gans.utils import (
     check_choice,
     check_float,
@@ -260,7 +261,7 @@ class CycleGAN(
     # -------------------------------------------------------------- compile
     def default_optimizer(self, total_steps=None):
         """Adam(2e-4, β1=0.5) on a `LinearDecaySchedule` (a new instance)."""
-        return keras.optimizers.Adam(
+        return FusedAdam(
             learning_rate=LinearDecaySchedule(2e-4, total_steps), beta_1=0.5
         )
 

@@ -15,6 +15,7 @@ from keras_gans.models.pggan.pggan_network import (
     _upsample,
     phase_resolution,
 )
+from keras_gans.training.optimizers import FusedAdam
 
 __all__ = ["ProgressiveGAN", "paper_adam"]
 
@@ -35,9 +36,7 @@ def _reset_moments(optimizer):
 
 def paper_adam():
     """Adam(1e-3, beta_1=0, beta_2=0.99, epsilon=1e-8) (Karras et al. 2018, A.1)."""
-    return keras.optimizers.Adam(
-        learning_rate=1e-3, beta_1=0.0, beta_2=0.99, epsilon=1e-8
-    )
+    return FusedAdam(learning_rate=1e-3, beta_1=0.0, beta_2=0.99, epsilon=1e-8)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

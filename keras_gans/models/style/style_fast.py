@@ -42,6 +42,7 @@ from keras_gans.models.style.style_networks import (
 )
 from keras_gans.models.style.style_perceptual_loss import PerceptualLoss
 from keras_gans.models.style.style_vgg import CONTENT_LAYER, STYLE_LAYERS
+from keras_gans.training.optimizers import FusedAdam
 
 __all__ = ["FastStyleTransfer"]
 
@@ -180,7 +181,7 @@ class FastStyleTransfer(_checks.DataChecks, PresetMixin, keras.Model):
     def compile(self, optimizer=None, **kwargs):
         """`optimizer` defaults to Adam(1e-3) (Johnson et al. 2016, sec 4.1)."""
         if optimizer is None:
-            optimizer = keras.optimizers.Adam(1e-3)
+            optimizer = FusedAdam(1e-3)
         super().compile(optimizer=optimizer, **kwargs)
 
     def compile_from_config(self, config):

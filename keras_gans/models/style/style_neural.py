@@ -42,6 +42,7 @@ from keras_gans.models.registry import PresetMixin
 from keras_gans.models.style._style_saving import compile_from_config, without_vgg_file
 from keras_gans.models.style.style_perceptual_loss import MIN_IMAGE_SIZE, PerceptualLoss
 from keras_gans.models.style.style_vgg import CONTENT_LAYER, STYLE_LAYERS
+from keras_gans.training.optimizers import FusedAdam
 
 __all__ = ["INITS", "NeuralStyleTransfer", "Stylized", "stylize"]
 
@@ -287,7 +288,7 @@ class NeuralStyleTransfer(PresetMixin, keras.Model):
         0.02 on [0, 1] images, rescaled).
         """
         if optimizer is None:
-            optimizer = keras.optimizers.Adam(5.0, beta_1=0.99, epsilon=0.1)
+            optimizer = FusedAdam(5.0, beta_1=0.99, epsilon=0.1)
         super().compile(optimizer=optimizer, **kwargs)
 
     def compile_from_config(self, config):

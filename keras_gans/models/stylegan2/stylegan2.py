@@ -12,6 +12,7 @@ from keras_gans.models.adversarial import AdversarialModel, _num_replicas
 from keras_gans.models.stylegan2 import stylegan2_sampling as sampling
 from keras_gans.models.stylegan2.stylegan2_discriminator import StyleGAN2Discriminator
 from keras_gans.models.stylegan2.stylegan2_generator import StyleGAN2Generator
+from keras_gans.training.optimizers import FusedAdam
 
 __all__ = ["StyleGAN2", "lazy_adam", "path_lengths"]
 
@@ -28,7 +29,7 @@ def lazy_adam(learning_rate=0.002, reg_interval=None, beta_1=0.0, beta_2=0.99):
     (0.0016, 0.99199)
     """
     ratio = 1.0 if reg_interval is None else reg_interval / (reg_interval + 1)
-    return keras.optimizers.Adam(
+    return FusedAdam(
         learning_rate=learning_rate * ratio,
         beta_1=beta_1**ratio,
         beta_2=beta_2**ratio,

@@ -14,12 +14,12 @@ projector also optimises them, with a regulariser); only w moves.
 
 import math
 
-import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
 from keras_gans import utils
+from keras_gans.training.optimizers import FusedAdam
 
 __all__ = ["project"]
 
@@ -92,9 +92,7 @@ def project(
 
     target_features = embed(tf.constant(target[None]))
     w_opt = tf.Variable(w_avg, dtype=tf.float32, name="w")
-    optimizer = keras.optimizers.Adam(
-        learning_rate=initial_learning_rate, beta_1=0.9, beta_2=0.999
-    )
+    optimizer = FusedAdam(learning_rate=initial_learning_rate, beta_1=0.9, beta_2=0.999)
     optimizer.build([w_opt])
 
     @tf.function
