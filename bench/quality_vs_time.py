@@ -1,6 +1,6 @@
-"""Sample quality against training time for the cGAN, DCGAN and PGGAN digit recipes.
+"""Sample quality against training time for the cGAN, DCGAN, SCGAN and PGGAN digit recipes.
 
-Trains each preset's model (`cgan_digits`, `dcgan_digits`, `pggan_digits`,
+Trains each preset's model (`cgan_digits`, `dcgan_digits`, `scgan_digits`, `pggan_digits`,
 built by `keras_gans.presets.build` from the preset's recipe, on the 5000
 embedded digits, with the recipe's schedule for the PGGAN) and after every
 `--every` epochs runs the recipe's own evaluation
@@ -52,11 +52,17 @@ from keras_gans import (  # noqa: E402
     recipe_evaluation,
 )
 
-PRESETS = {"cgan": "cgan_digits", "dcgan": "dcgan_digits", "pggan": "pggan_digits"}
+PRESETS = {
+    "cgan": "cgan_digits",
+    "dcgan": "dcgan_digits",
+    "pggan": "pggan_digits",
+    "scgan": "scgan_digits",
+}
 #: The figures each bench model records, from its recipe's evaluation.
 FIGURES = {
     "cgan": ("digit_fd", "label_accuracy"),
     "dcgan": ("digit_fd", "confident_fraction", "class_entropy"),
+    "scgan": ("digit_fd", "confident_fraction", "class_entropy"),
     "pggan": ("digit_fd", "confident_fraction", "class_entropy", "resolution"),
 }
 

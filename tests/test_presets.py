@@ -60,14 +60,28 @@ def test_config_only_preset_has_no_weights():
 
 def test_recipes_keep_the_defaults_of_the_old_recipes():
     cgan = presets.get("cgan_digits")["recipe"]
-    assert (cgan["epochs"], cgan["batch_size"], cgan["seed"]) == (80, 64, 20140101)
+    assert (cgan["epochs"], cgan["batch_size"], cgan["seed"]) == (60, 64, 20140101)
     assert cgan["model"]["architecture"] == "conv"
+    # Issue 25/26: 1e-3 decayed linearly to 1e-4 over the 60 epochs of 78 steps.
     assert cgan["compile"]["g_optimizer"] == {
         "class": "Adam",
-        "learning_rate": 4e-4,
+        "learning_rate": {
+            "class": "PolynomialDecay",
+            "initial_learning_rate": 1e-3,
+            "decay_steps": 60 * (5000 // 64),
+            "end_learning_rate": 1e-4,
+            "power": 1.0,
+        },
         "beta_1": 0.5,
     }
-    assert cgan["compile"]["ema_decay"] == 0.999
+    assert cgan["compile"]["d_optimizer"] == cgan["compile"]["g_optimizer"]
+    assert cgan["compile"]["ema_decay"] == 0.995
+    adam = presets.make_optimizer(cgan["compile"]["g_optimizer"])
+    schedule = keras.optimizers.schedules.deserialize(
+        adam.get_config()["learning_rate"]
+    )
+    rates = [float(schedule(step)) for step in (0, 2340, 4680, 10_000)]
+    assert rates == pytest.approx([1e-3, 5.5e-4, 1e-4, 1e-4])
     dcgan = presets.get("dcgan_digits")["recipe"]
     assert (dcgan["epochs"], dcgan["batch_size"], dcgan["seed"]) == (60, 64, 20160107)
     gan = presets.get("gan_digits")["recipe"]
