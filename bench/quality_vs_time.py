@@ -1,6 +1,7 @@
-"""Sample quality against training time for the cGAN, DCGAN, SCGAN and PGGAN digit recipes.
+"""Sample quality against training time of the digit recipes (GAN to PGGAN).
 
-Trains each preset's model (`cgan_digits`, `dcgan_digits`, `scgan_digits`, `pggan_digits`,
+Trains each preset's model (`gan_digits`, `cgan_digits`, `dcgan_digits`,
+`scgan_digits`, `pggan_digits`,
 built by `keras_gans.presets.build` from the preset's recipe, on the 5000
 embedded digits, with the recipe's schedule for the PGGAN) and after every
 `--every` epochs runs the recipe's own evaluation
@@ -53,6 +54,7 @@ from keras_gans import (  # noqa: E402
 )
 
 PRESETS = {
+    "gan": "gan_digits",
     "cgan": "cgan_digits",
     "dcgan": "dcgan_digits",
     "pggan": "pggan_digits",
@@ -63,6 +65,7 @@ FIGURES = {
     "cgan": ("digit_fd", "label_accuracy"),
     "dcgan": ("digit_fd", "confident_fraction", "class_entropy"),
     "scgan": ("digit_fd", "confident_fraction", "class_entropy"),
+    "gan": ("digit_fd", "confident_fraction", "class_entropy"),
     "pggan": ("digit_fd", "confident_fraction", "class_entropy", "resolution"),
 }
 

@@ -83,7 +83,10 @@ def test_recipes_keep_the_defaults_of_the_old_recipes():
     rates = [float(schedule(step)) for step in (0, 2340, 4680, 10_000)]
     assert rates == pytest.approx([1e-3, 5.5e-4, 1e-4, 1e-4])
     dcgan = presets.get("dcgan_digits")["recipe"]
-    assert (dcgan["epochs"], dcgan["batch_size"], dcgan["seed"]) == (60, 64, 20160107)
+    assert (dcgan["epochs"], dcgan["batch_size"], dcgan["seed"]) == (150, 64, 20160107)
+    assert (
+        dcgan["compile"]["r1_weight"] == 1.0 and dcgan["compile"]["d_reg_interval"] == 4
+    )
     gan = presets.get("gan_digits")["recipe"]
     assert (gan["epochs"], gan["batch_size"]) == (100, 100)  # issue 25: 100 epochs
     # XLA is decided per device in one place (`devices.default_jit_compile`).
@@ -106,7 +109,7 @@ def test_build_compiles_as_the_recipe_does():
     assert isinstance(model, ConditionalGAN)
     assert model.sample_shape == (28, 28, 1)
     assert model.g_optimizer is not model.d_optimizer
-    assert float(model.g_optimizer.learning_rate) == pytest.approx(4e-4)
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(1e-3)  # step 0
     assert float(model.g_optimizer.beta_1) == pytest.approx(0.5)
     assert model.ema_generator is not None
 
