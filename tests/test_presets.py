@@ -193,3 +193,47 @@ def test_build_presets_tool_smoke(tmp_path):
     mtime = (tmp_path / "w" / "dcgan_digits" / "metrics.json").stat().st_mtime
     tool.main(argv + ["--assets", str(assets), "--allow-below-bar"])
     assert (tmp_path / "w" / "dcgan_digits" / "metrics.json").stat().st_mtime == mtime
+
+
+def test_round_to_bfloat16_keeps_shape_and_rounds_to_nearest_even():
+    """0-d arrays stay 0-d (a scalar weight, e.g. StyleGAN2's noise
+    strength); 1 + 2**-8 is a tie and rounds to even (1.0), 1 + 3 * 2**-8
+    rounds up to 1 + 2**-6; non-finite values pass through."""
+    value = np.array(1 + 3 * 2.0**-8, np.float32)
+    assert registry._round_to_bfloat16(value).shape == ()
+    assert float(registry._round_to_bfloat16(value)) == 1 + 2.0**-6
+    grid = np.array([[1 + 2.0**-8, np.inf], [np.nan, -2.0]], np.float32)
+    out = registry._round_to_bfloat16(grid)
+    assert out.shape == (2, 2) and out[0, 0] == 1.0 and out[0, 1] == np.inf
+    assert np.isnan(out[1, 0]) and out[1, 1] == -2.0
+
+
+def test_save_preset_writes_a_model_with_scalar_weights(tmp_path):
+    """A StyleGAN2 (0-d noise strengths, trained further after EMA) saves as
+    a preset and loads with every weight within the preset's rounding."""
+    from keras_gans.models.stylegan2 import StyleGAN2
+
+    model = StyleGAN2(
+        image_size=8,
+        channels=1,
+        latent_dim=8,
+        w_dim=8,
+        num_mapping_layers=2,
+        channel_base=32,
+        channel_max=4,
+        seed=1,
+    )
+    model.compile()
+    for w in model.weights:
+        if w.path.endswith("noise_strength"):
+            w.assign(0.123)
+    path = registry.save_preset(model, str(tmp_path / "sg.keras"))
+    loaded = keras.saving.load_model(path)
+    assert [w.shape for w in loaded.weights] == [w.shape for w in model.weights]
+    for a, b in zip(model.weights, loaded.weights):
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(b),
+            keras.ops.convert_to_numpy(a),
+            rtol=2**-7,
+            atol=1e-6,
+        )

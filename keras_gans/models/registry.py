@@ -342,7 +342,8 @@ def save_preset(model, path):
 def _round_to_bfloat16(value):
     """float32 array rounded to the nearest bfloat16 value (ties to even),
     kept as float32 (its low 16 bits zero)."""
-    bits = np.ascontiguousarray(value, np.float32).view(np.uint32)
+    value = np.array(value, np.float32, order="C")  # keeps 0-d arrays 0-d
+    bits = value.view(np.uint32)
     rounded = bits + np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1))
     finite = np.isfinite(value)
     bits = np.where(finite, rounded, bits) & np.uint32(0xFFFF0000)
