@@ -21,6 +21,7 @@ import json
 import os
 import pathlib
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -130,6 +131,11 @@ def main(argv=None):
     )
     parser.add_argument("--out", type=pathlib.Path)
     args = parser.parse_args(argv)
+    # The workers run in this folder: a relative interpreter path is the
+    # caller's, so resolve it (a bare name is looked up on PATH).
+    args.torch_python = os.path.abspath(
+        shutil.which(args.torch_python) or args.torch_python
+    )
     from keras_gans import devices
 
     report = dict(
